@@ -1,0 +1,154 @@
+"""Computational kernels shared by every K-means algorithm.
+
+These functions assume clean input: ``X`` is a C-contiguous float32 or float64 ``(n, d)``
+array, ``centers`` has the same dtype, ``weights`` is a float array of length ``n`` and labels
+are ``int32``. Validation happens once, in the estimators.
+
+Rows are processed in chunks whose size depends only on ``k``, ``d`` and the dtype (never on
+``n``), so temporary memory stays bounded and results do not depend on the number of rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+# Temporary memory one chunk may use, in bytes. Tests lower it to exercise chunking.
+CHUNK_BYTES = 1 << 25
+
+
+def chunk_rows(n_clusters: int, n_features: int, itemsize: int) -> int:
+    """Rows per chunk so that a chunk's distance block and copies fit ``CHUNK_BYTES``."""
+    per_row = itemsize * (3 * n_clusters + 2 * n_features) + 16
+    return int(max(64, CHUNK_BYTES // per_row))
+
+
+def chunks(n_samples: int, size: int):
+    """Yield ``slice`` objects covering ``range(n_samples)`` in steps of ``size``."""
+    for start in range(0, n_samples, size):
+        yield slice(start, min(start + size, n_samples))
+
+
+def row_norms_sq(X: np.ndarray) -> np.ndarray:
+    """Squared Euclidean norm of each row, in ``X``'s dtype."""
+    return np.einsum("ij,ij->i", X, X)
+
+
+def _distance_block(Xc, xc_sq, centers, c_sq):
+    """Squared distances of a chunk to all centres via ``|x|² - 2x·c + |c|²``."""
+    block = Xc @ centers.T
+    block *= -2
+    block += c_sq
+    block += xc_sq[:, None]
+    return block
+
+
+def assign(X, x_sq, centers, *, second=False):
+    """Nearest centre of every row, its squared distance, and optionally the second nearest.
+
+    Returns ``labels`` (int32), ``best`` (squared distance, clipped at 0) and, when
+    ``second`` is true, ``runner_up`` (squared distance to the second nearest centre).
+    """
+    n, k = X.shape[0], centers.shape[0]
+    c_sq = row_norms_sq(centers)
+    labels = np.empty(n, dtype=np.int32)
+    best = np.empty(n, dtype=X.dtype)
+    runner_up = np.empty(n, dtype=X.dtype) if second else None
+    for rows in chunks(n, chunk_rows(k, X.shape[1], X.itemsize)):
+        block = _distance_block(X[rows], x_sq[rows], centers, c_sq)
+        lab = block.argmin(axis=1)
+        index = np.arange(lab.size)
+        labels[rows] = lab
+        best[rows] = block[index, lab]
+        if second:
+            if k > 1:
+                block[index, lab] = np.inf
+                runner_up[rows] = block.min(axis=1)
+            else:
+                runner_up[rows] = np.inf
+    np.maximum(best, 0, out=best)
+    if second:
+        np.maximum(runner_up, 0, out=runner_up)
+        return labels, best, runner_up
+    return labels, best
+
+
+def cluster_sums(X, labels, weights, n_clusters):
+    """Weighted sum of the rows of each cluster (float64) and each cluster's total weight.
+
+    Uses a sparse one-hot matrix so the cost is O(n·d) and the summation order is fixed.
+    """
+    n, d = X.shape
+    sums = np.zeros((n_clusters, d), dtype=np.float64)
+    size = chunk_rows(n_clusters, d, X.itemsize)
+    for rows in chunks(n, size):
+        m = rows.stop - rows.start
+        w = weights[rows].astype(X.dtype, copy=False)
+        onehot = sp.csr_array((w, labels[rows], np.arange(m + 1)), shape=(m, n_clusters))
+        sums += onehot.T @ X[rows]
+    totals = np.bincount(labels, weights=weights, minlength=n_clusters)
+    return sums, totals
+
+
+def relocate_empty(X, weights, labels, dist_sq, sums, totals):
+    """Move each empty cluster onto one of the points farthest from its centre (in place).
+
+    The chosen points are taken out of their old clusters' sums, as scikit-learn does, so
+    that the new centres stay the exact means of a labelling.
+    """
+    empty = np.flatnonzero(totals == 0)
+    if empty.size == 0:
+        return 0
+    far = np.argpartition(-dist_sq, empty.size - 1)[: empty.size]
+    far = far[np.argsort(-dist_sq[far], kind="stable")]
+    for cluster, point in zip(empty, far, strict=True):
+        old = labels[point]
+        if totals[old] > weights[point]:
+            sums[old] -= X[point] * weights[point]
+            totals[old] -= weights[point]
+        sums[cluster] = X[point] * weights[point]
+        totals[cluster] = weights[point]
+    return int(empty.size)
+
+
+def means(sums, totals, previous):
+    """Centres from sums and weights; a cluster with no weight keeps its previous centre."""
+    out = previous.astype(np.float64, copy=True)
+    filled = totals > 0
+    out[filled] = sums[filled] / totals[filled, None]
+    return out
+
+
+def inertia(X, labels, centers, weights):
+    """Weighted sum of squared distances of rows to their centres, computed by differences."""
+    total = 0.0
+    size = chunk_rows(1, X.shape[1], X.itemsize)
+    for rows in chunks(X.shape[0], size):
+        diff = X[rows] - centers[labels[rows]]
+        total += float(np.einsum("ij,ij->i", diff, diff) @ weights[rows])
+    return total
+
+
+def distance_to_own(X, labels, centers):
+    """Exact Euclidean distance of each row to the centre it is labelled with."""
+    out = np.empty(X.shape[0], dtype=X.dtype)
+    size = chunk_rows(1, X.shape[1], X.itemsize)
+    for rows in chunks(X.shape[0], size):
+        diff = X[rows] - centers[labels[rows]]
+        out[rows] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    return out
+
+
+def weighted_tolerance(X, weights, tol):
+    """``tol`` scaled by the mean (weighted) variance of the features."""
+    if tol == 0:
+        return 0.0
+    total = float(weights.sum())
+    size = chunk_rows(1, X.shape[1], X.itemsize)
+    mean = sum(weights[rows] @ X[rows].astype(np.float64) for rows in chunks(len(X), size))
+    mean = mean / total
+    squares = sum(
+        weights[rows] @ (X[rows].astype(np.float64) - mean) ** 2
+        for rows in chunks(len(X), size)
+    )
+    return float(np.mean(squares / total) * tol)

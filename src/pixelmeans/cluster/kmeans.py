@@ -1,0 +1,119 @@
+"""The :class:`KMeans` estimator: full-batch K-means with k-means++ and exact acceleration."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .accelerated import hamerly
+from .base import BaseKMeans, random_state_of
+from .kernels import row_norms_sq, weighted_tolerance
+from .lloyd import lloyd
+from .params import Options
+from .validation import warn_if_fewer_clusters
+
+_ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "auto": hamerly}
+
+
+class KMeans(BaseKMeans):
+    """K-means clustering, compatible with :class:`sklearn.cluster.KMeans`.
+
+    Parameters
+    ----------
+    n_clusters : int, default=8
+        Number of clusters.
+    init : {"k-means++", "random"}, callable or array of shape (n_clusters, n_features)
+        Seeding: greedy k-means++ (weighted), rows drawn at random in proportion to their
+        weight, ``init(X, n_clusters, random_state)``, or explicit centres.
+    n_init : "auto" or int, default="auto"
+        Number of seeded runs; the one with the lowest inertia is kept. "auto" is 1 for
+        k-means++ and explicit centres, 10 for "random".
+    max_iter : int, default=300
+        Most iterations in one run.
+    tol : float, default=1e-4
+        Stop when the total squared centre shift is at most ``tol`` times the mean
+        (weighted) variance of the features.
+    random_state : int, RandomState or None
+        Seed for every random choice; the same seed gives the same result bit for bit.
+    algorithm : {"auto", "lloyd", "hamerly"}, default="auto"
+        "lloyd" computes every distance at every iteration; "hamerly" keeps distance
+        bounds and recomputes only rows whose label may change. Both return the same labels
+        from the same initial centres; "auto" is "hamerly".
+
+    Attributes
+    ----------
+    cluster_centers_ : ndarray of shape (n_clusters, n_features)
+    labels_ : ndarray of shape (n_samples,)
+    inertia_ : float
+        Weighted sum of squared distances of samples to their closest centre.
+    n_iter_ : int
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from pixelmeans import KMeans
+    >>> X = np.array([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]], dtype=float)
+    >>> km = KMeans(n_clusters=2, random_state=0).fit(X)
+    >>> sorted(km.cluster_centers_.tolist())
+    [[1.0, 2.0], [10.0, 2.0]]
+    >>> float(km.inertia_)
+    16.0
+    """
+
+    _parameter_constraints: dict = {
+        **BaseKMeans._parameter_constraints,
+        "algorithm": [Options(tuple(_ALGORITHMS))],
+    }
+
+    def __init__(
+        self,
+        n_clusters=8,
+        *,
+        init="k-means++",
+        n_init="auto",
+        max_iter=300,
+        tol=1e-4,
+        random_state=None,
+        algorithm="auto",
+    ):
+        self.n_clusters = n_clusters
+        self.init = init
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.algorithm = algorithm
+
+    def fit(self, X, y=None, sample_weight=None):
+        """Compute the clustering.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Float32 input is computed in float32; anything else in float64.
+        y : ignored
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights; a weight of N is the same as N repeated rows.
+
+        Returns
+        -------
+        self
+        """
+        X, weights = self._check_fit_data(X, sample_weight)
+        rng = random_state_of(self)
+        x_sq = row_norms_sq(X)
+        tol = weighted_tolerance(X, weights, self.tol)
+        run = _ALGORITHMS[self.algorithm]
+        best = None
+        for _ in range(self._n_init_for(10)):
+            centers = self._initial_centers(X, x_sq, weights, rng)
+            result = run(X, x_sq, weights, centers, self.max_iter, tol)
+            if best is None or result[1] < best[1]:
+                best = result
+        labels, inertia, centers, n_iter = best
+        warn_if_fewer_clusters(labels, self.n_clusters, type(self).__name__)
+        self.cluster_centers_ = centers
+        self.labels_ = labels
+        self.inertia_ = float(inertia)
+        self.n_iter_ = int(n_iter)
+        return self

@@ -1,0 +1,70 @@
+"""The exception family of pixelmeans.
+
+Every error the library raises on purpose derives from :class:`PixelmeansError`, so callers
+(and the command line) can catch one class::
+
+    PixelmeansError
+    ├── InvalidParameterError       (also a ValueError)   a parameter out of range or of the wrong kind
+    ├── ImageReadError              (also an OSError)     a source that cannot be read as an image
+    │   └── ImageTooLargeError                            an image over the pixel limit
+    ├── OutputExistsError           (also a FileExistsError) an output file is there already
+    └── MissingDependencyError      (also an ImportError) an optional extra is not installed
+
+Messages name the thing at fault and say what to do.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ImageReadError",
+    "ImageTooLargeError",
+    "InvalidParameterError",
+    "MissingDependencyError",
+    "OutputExistsError",
+    "PixelmeansError",
+]
+
+
+class PixelmeansError(Exception):
+    """Base class of every error raised on purpose by pixelmeans."""
+
+
+class InvalidParameterError(PixelmeansError, ValueError):
+    """A parameter is out of range or of the wrong kind."""
+
+
+class ImageReadError(PixelmeansError, OSError):
+    """A source cannot be read as an image (missing, empty, corrupt, unsupported)."""
+
+
+class ImageTooLargeError(ImageReadError):
+    """An image has more pixels than the configured limit."""
+
+
+class OutputExistsError(PixelmeansError, FileExistsError):
+    """An output file exists and overwriting was not asked for."""
+
+
+class MissingDependencyError(PixelmeansError, ImportError):
+    """An optional dependency (an extra) is needed but not installed."""
+
+
+def require(module: str, extra: str, purpose: str):  # noqa: ANN201 - returns a module
+    """Import an optional dependency, or explain which extra to install.
+
+    Examples
+    --------
+    >>> np = require("numpy", "core", "arrays")
+    >>> np.__name__
+    'numpy'
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        msg = (
+            f"{purpose} needs the optional dependency '{module}', which is not installed; "
+            f"install it with: pip install 'pixelmeans[{extra}]'"
+        )
+        raise MissingDependencyError(msg) from exc
