@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 test: $(DEV_STAMP)
 	$(BIN)/ruff check src tests benchmarks docs
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_kmeans.py

@@ -14,7 +14,7 @@ import numpy as np
 
 from .base import BaseKMeans, random_state_of
 from .kernels import assign, cluster_sums, inertia, row_norms_sq, weighted_tolerance
-from .params import Interval
+from .params import Boolean, Interval, Options
 from .validation import warn_if_fewer_clusters
 
 
@@ -107,10 +107,10 @@ class MiniBatchKMeans(BaseKMeans):
     _parameter_constraints: dict = {
         **BaseKMeans._parameter_constraints,
         "batch_size": [Interval(numbers.Integral, 1, None)],
-        "max_no_improvement": [Interval(numbers.Integral, 0, None), type(None)],
-        "init_size": [Interval(numbers.Integral, 1, None), type(None)],
+        "max_no_improvement": [Interval(numbers.Integral, 0, None), Options((None,))],
+        "init_size": [Interval(numbers.Integral, 1, None), Options((None,))],
         "reassignment_ratio": [Interval(numbers.Real, 0, None)],
-        "compute_labels": [bool],
+        "compute_labels": [Boolean()],
     }
 
     def __init__(
@@ -176,7 +176,7 @@ class MiniBatchKMeans(BaseKMeans):
         self
         """
         X, weights = self._check_fit_data(X, sample_weight)
-        rng = random_state_of(self)
+        rng = self._rng = random_state_of(self)
         x_sq = row_norms_sq(X)
         n = X.shape[0]
         sampler = WeightedSampler(weights)

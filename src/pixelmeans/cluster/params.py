@@ -83,6 +83,16 @@ class RandomState:
         return "None, an int or a numpy.random.RandomState"
 
 
+class Boolean:
+    """``True`` or ``False``."""
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, bool | np.bool_)
+
+    def describe(self) -> str:
+        return "a bool"
+
+
 class Callable_:
     """A callable."""
 

@@ -1,0 +1,20 @@
+"""Shared fixtures: a seeded random generator and small data sets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+@pytest.fixture
+def blobs(rng):
+    """600 points in 3 well separated groups of 4-D data, with their true group."""
+    centers = np.array([[0, 0, 0, 0], [8, 8, 0, 0], [0, 8, 8, 8]], dtype=float)
+    truth = np.repeat(np.arange(3), 200)
+    X = centers[truth] + rng.normal(0, 1.0, (600, 4))
+    return X, truth
