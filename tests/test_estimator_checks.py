@@ -7,7 +7,6 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from pixelmeans import KMeans, MiniBatchKMeans
 
-
 # Seeding draws from weighted rows differ from draws over repeated rows, so the labels of a
 # randomly seeded fit are permuted; scikit-learn marks the same check for its own KMeans.
 # Equivalence from the same initial centres is tested in test_kmeans.py.

@@ -4,10 +4,11 @@ Every error the library raises on purpose derives from :class:`PixelmeansError`,
 (and the command line) can catch one class::
 
     PixelmeansError
-    ├── InvalidParameterError       (also a ValueError)   a parameter out of range or of the wrong kind
+    ├── InvalidParameterError       (also a ValueError)   a parameter out of range or wrong
     ├── ImageReadError              (also an OSError)     a source that cannot be read as an image
     │   └── ImageTooLargeError                            an image over the pixel limit
-    ├── OutputExistsError           (also a FileExistsError) an output file is there already
+    ├── OutputError                 (also an OSError)     an output cannot be written
+    │   └── OutputExistsError       (also a FileExistsError) an output file is there already
     └── MissingDependencyError      (also an ImportError) an optional extra is not installed
 
 Messages name the thing at fault and say what to do.
@@ -20,6 +21,7 @@ __all__ = [
     "ImageTooLargeError",
     "InvalidParameterError",
     "MissingDependencyError",
+    "OutputError",
     "OutputExistsError",
     "PixelmeansError",
 ]
@@ -41,7 +43,11 @@ class ImageTooLargeError(ImageReadError):
     """An image has more pixels than the configured limit."""
 
 
-class OutputExistsError(PixelmeansError, FileExistsError):
+class OutputError(PixelmeansError, OSError):
+    """An output file cannot be written (missing folder, no permission)."""
+
+
+class OutputExistsError(OutputError, FileExistsError):
     """An output file exists and overwriting was not asked for."""
 
 
@@ -49,7 +55,7 @@ class MissingDependencyError(PixelmeansError, ImportError):
     """An optional dependency (an extra) is needed but not installed."""
 
 
-def require(module: str, extra: str, purpose: str):  # noqa: ANN201 - returns a module
+def require(module: str, extra: str, purpose: str):
     """Import an optional dependency, or explain which extra to install.
 
     Examples

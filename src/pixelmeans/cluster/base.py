@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import (
@@ -25,7 +26,7 @@ FLOATS = [np.float64, np.float32]
 class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
     """Shared machinery; not meant to be used directly."""
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         "n_clusters": [Interval(numbers.Integral, 1, None)],
         "init": [Options(("k-means++", "random")), Callable_(), ArrayLike()],
         "n_init": [Options(("auto",)), Interval(numbers.Integral, 1, None)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from typing import ClassVar
 
 from .accelerated import hamerly
 from .base import BaseKMeans, random_state_of
@@ -60,7 +60,7 @@ class KMeans(BaseKMeans):
     16.0
     """
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         **BaseKMeans._parameter_constraints,
         "algorithm": [Options(tuple(_ALGORITHMS))],
     }

@@ -31,7 +31,7 @@ def lloyd(X, x_sq, weights, centers, max_iter, tol):
     previous = None
     strict = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is returned
         labels, dist_sq = assign(X, x_sq, centers)
         new_centers = update_centers(X, x_sq, weights, labels, dist_sq, centers)
         shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))

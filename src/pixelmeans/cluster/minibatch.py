@@ -9,6 +9,7 @@ weights for every batch.
 from __future__ import annotations
 
 import numbers
+from typing import ClassVar
 
 import numpy as np
 
@@ -104,7 +105,7 @@ class MiniBatchKMeans(BaseKMeans):
     [0.0, 5.0]
     """
 
-    _parameter_constraints: dict = {
+    _parameter_constraints: ClassVar[dict] = {
         **BaseKMeans._parameter_constraints,
         "batch_size": [Interval(numbers.Integral, 1, None)],
         "max_no_improvement": [Interval(numbers.Integral, 0, None), Options((None,))],
