@@ -207,7 +207,7 @@ def extract_palette(
     >>> img = np.zeros((10, 10, 3), dtype=np.uint8)
     >>> img[:, :3] = (255, 0, 0)
     >>> p = extract_palette(img, 2)
-    >>> p.hex, [round(w, 2) for w in p.weights]
+    >>> p.hex, np.round(p.weights, 2).tolist()
     (['#000000', '#ff0000'], [0.7, 0.3])
     """
     _check(n_colors, color_space)

@@ -101,7 +101,7 @@ class MiniBatchKMeans(BaseKMeans):
     >>> rng = np.random.default_rng(0)
     >>> X = np.concatenate([rng.normal(0, 0.1, (500, 2)), rng.normal(5, 0.1, (500, 2))])
     >>> mbk = MiniBatchKMeans(2, batch_size=100, random_state=0).fit(X)
-    >>> sorted(np.round(mbk.cluster_centers_[:, 0]).tolist())
+    >>> sorted(abs(np.round(mbk.cluster_centers_[:, 0])).tolist())
     [0.0, 5.0]
     """
 
