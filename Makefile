@@ -23,7 +23,7 @@ demo: $(STAMP)
 	$(BIN)/pixelmeans palette src/pixelmeans/data/coffee.jpg -k 8 --swatch coffee-palette.png --force
 
 test: $(DEV_STAMP)
-	$(BIN)/ruff check src tests benchmarks docs
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: $(DEV_STAMP)

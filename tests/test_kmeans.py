@@ -16,7 +16,7 @@ from sklearn.metrics import adjusted_rand_score
 from pixelmeans import InvalidParameterError, KMeans, kmeans_plusplus
 from pixelmeans.cluster import kernels
 
-ALGORITHMS = ["lloyd", "hamerly"]
+ALGORITHMS = ["lloyd", "hamerly", "elkan"]
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -47,12 +47,13 @@ def test_same_labels_as_scikit_learn_from_same_centres(algorithm, dtype, rng):
     assert ours.n_iter_ == ref.n_iter_
 
 
+@pytest.mark.parametrize("accelerated", ["hamerly", "elkan"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_hamerly_equals_lloyd_exactly(dtype, rng):
+def test_accelerated_equals_lloyd_exactly(accelerated, dtype, rng):
     X = np.concatenate([rng.normal(c, 1.5, (700, 3)) for c in range(0, 40, 5)]).astype(dtype)
     init = X[rng.choice(len(X), 10, replace=False)]
     a = KMeans(10, init=init, algorithm="lloyd").fit(X)
-    b = KMeans(10, init=init, algorithm="hamerly").fit(X)
+    b = KMeans(10, init=init, algorithm=accelerated).fit(X)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
     assert a.n_iter_ == b.n_iter_
@@ -65,8 +66,8 @@ def test_hamerly_equals_lloyd_exactly(dtype, rng):
     k=st.integers(1, 6),
     seed=st.integers(0, 2**31 - 1),
 )
-def test_hamerly_equals_lloyd_property(X, k, seed):
-    """Any data, any seed: the accelerated variant follows Lloyd label for label."""
+def test_accelerated_equals_lloyd_property(X, k, seed):
+    """Any data, any seed: the accelerated variants follow Lloyd label for label."""
     init = X[np.random.default_rng(seed).choice(len(X), k, replace=False)]
     import warnings
 
@@ -74,8 +75,10 @@ def test_hamerly_equals_lloyd_property(X, k, seed):
         warnings.simplefilter("ignore", ConvergenceWarning)
         a = KMeans(k, init=init, algorithm="lloyd").fit(X)
         b = KMeans(k, init=init, algorithm="hamerly").fit(X)
-    np.testing.assert_array_equal(a.labels_, b.labels_)
-    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+        c = KMeans(k, init=init, algorithm="elkan").fit(X)
+    for other in (b, c):
+        np.testing.assert_array_equal(a.labels_, other.labels_)
+        np.testing.assert_array_equal(a.cluster_centers_, other.cluster_centers_)
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
@@ -261,3 +264,44 @@ def test_minibatch_partial_fit_converges(rng):
         mbk.partial_fit(batch)
     assert sorted(np.round(mbk.cluster_centers_[:, 0]).tolist()) == [0.0, 10.0]
     assert mbk.n_steps_ == 30
+
+
+@pytest.mark.parametrize("accelerated", ["hamerly", "elkan"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_accelerated_equals_lloyd_on_many_chunks(accelerated, dtype, monkeypatch, rng):
+    """Both paths (gathered suspects and full passes) sum in the same order as Lloyd."""
+    monkeypatch.setattr(kernels, "CACHE_BYTES", 1 << 14)
+    X = np.concatenate([rng.normal(c, 2.0, (3000, 6)) for c in range(0, 60, 6)]).astype(dtype)
+    init = X[rng.choice(len(X), 25, replace=False)]
+    a = KMeans(25, init=init, algorithm="lloyd", tol=0).fit(X)
+    b = KMeans(25, init=init, algorithm=accelerated, tol=0).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.cluster_centers_, b.cluster_centers_)
+    assert a.n_iter_ == b.n_iter_
+
+
+def test_duplicate_rows_are_clustered_once_with_the_same_result(rng):
+    """Pixel-like data (many repeats) takes the collapsed path; results equal Lloyd on all."""
+    from pixelmeans.cluster.duplicates import collapse_duplicates
+
+    X = rng.integers(0, 12, (60_000, 3)).astype(np.float64)
+    assert collapse_duplicates(X, np.ones(len(X))) is not None
+    init = rng.uniform(0, 12, (5, 3))  # off the grid: no exact ties between centres
+    ours = KMeans(5, init=init).fit(X)
+    ref = SKKMeans(5, init=init, n_init=1, algorithm="lloyd").fit(X)
+    np.testing.assert_array_equal(ours.labels_, ref.labels_)
+    np.testing.assert_allclose(ours.cluster_centers_, ref.cluster_centers_, rtol=1e-9)
+    assert ours.inertia_ == pytest.approx(ref.inertia_, rel=1e-9)
+
+
+def test_hash_path_of_duplicate_collapse_is_exact(rng):
+    from pixelmeans.cluster.duplicates import collapse_duplicates
+
+    base = rng.normal(size=(500, 2))
+    X = base[rng.integers(0, 500, 80_000)]
+    w = rng.random(80_000)
+    rows, weights, inverse = collapse_duplicates(X, w)
+    assert rows.shape == (500, 2)
+    np.testing.assert_array_equal(rows[inverse], X)
+    assert weights.sum() == pytest.approx(w.sum())
+    assert collapse_duplicates(rng.normal(size=(80_000, 2)), np.ones(80_000)) is None

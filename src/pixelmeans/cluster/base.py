@@ -84,8 +84,7 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
         """
         X = self._check_test_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        labels, _ = assign(X, row_norms_sq(X), centers)
-        return labels
+        return assign(X, row_norms_sq(X), centers).labels
 
     def fit_predict(self, X, y=None, sample_weight=None):
         """Fit, then return the labels of the training rows."""
@@ -115,7 +114,7 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
         X = self._check_test_data(X)
         weights = check_weights(sample_weight, X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        labels, _ = assign(X, row_norms_sq(X), centers)
+        labels = assign(X, row_norms_sq(X), centers).labels
         return -inertia(X, labels, centers, weights)
 
     @property

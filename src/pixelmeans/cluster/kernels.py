@@ -10,17 +10,27 @@ Rows are processed in chunks whose size depends only on ``k``, ``d`` and the dty
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import scipy.sparse as sp
 
 # Temporary memory one chunk may use, in bytes. Tests lower it to exercise chunking.
 CHUNK_BYTES = 1 << 25
+# Working set aimed at for fused passes (distances, then sums, of one chunk).
+CACHE_BYTES = 1 << 25
 
 
 def chunk_rows(n_clusters: int, n_features: int, itemsize: int) -> int:
     """Rows per chunk so that a chunk's distance block and copies fit ``CHUNK_BYTES``."""
     per_row = itemsize * (3 * n_clusters + 2 * n_features) + 16
     return int(max(64, CHUNK_BYTES // per_row))
+
+
+def cache_rows(n_clusters: int, n_features: int, itemsize: int) -> int:
+    """Rows per chunk for passes that should stay in the CPU cache (about ``CACHE_BYTES``)."""
+    per_row = itemsize * (2 * n_clusters + n_features) + 16
+    return int(min(chunk_rows(n_clusters, n_features, itemsize), max(256, CACHE_BYTES // per_row)))
 
 
 def chunks(n_samples: int, size: int):
@@ -43,51 +53,76 @@ def _distance_block(Xc, xc_sq, centers, c_sq):
     return block
 
 
-def assign(X, x_sq, centers, *, second=False):
-    """Nearest centre of every row, its squared distance, and optionally the second nearest.
+class Assignment(NamedTuple):
+    """Result of :func:`assign`; the optional parts are ``None`` unless asked for."""
 
-    Returns ``labels`` (int32), ``best`` (squared distance, clipped at 0) and, when
-    ``second`` is true, ``runner_up`` (squared distance to the second nearest centre).
+    labels: np.ndarray
+    best: np.ndarray
+    runner_up: np.ndarray | None = None
+    sums: np.ndarray | None = None
+    totals: np.ndarray | None = None
+    distances: np.ndarray | None = None
+
+
+def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) -> Assignment:
+    """Nearest centre of every row and its squared distance (clipped at 0).
+
+    With ``second``, also the squared distance to the second nearest centre. With
+    ``weights``, also each cluster's weighted row sum and total weight, computed in the same
+    pass while the chunk is in cache (as :func:`cluster_sums` would). With ``everything``,
+    also the ``(n, k)`` squared distances to all centres.
     """
     n, k = X.shape[0], centers.shape[0]
     c_sq = row_norms_sq(centers)
     labels = np.empty(n, dtype=np.int32)
     best = np.empty(n, dtype=X.dtype)
     runner_up = np.empty(n, dtype=X.dtype) if second else None
-    for rows in chunks(n, chunk_rows(k, X.shape[1], X.itemsize)):
-        block = _distance_block(X[rows], x_sq[rows], centers, c_sq)
-        lab = block.argmin(axis=1)
+    distances = np.empty((n, k), dtype=X.dtype) if everything else None
+    sums = np.zeros((k, X.shape[1])) if weights is not None else None
+    size = cache_rows(k, X.shape[1], X.itemsize)
+    for rows in chunks(n, size):
+        Xc = X[rows]
+        block = _distance_block(Xc, x_sq[rows], centers, c_sq)
+        lab = block.argmin(axis=1).astype(np.int32)
         index = np.arange(lab.size)
         labels[rows] = lab
         best[rows] = block[index, lab]
+        if everything:
+            np.maximum(block, 0, out=distances[rows])
         if second:
-            if k > 1:
-                block[index, lab] = np.inf
-                runner_up[rows] = block.min(axis=1)
-            else:
-                runner_up[rows] = np.inf
+            block[index, lab] = np.inf
+            runner_up[rows] = block.min(axis=1) if k > 1 else np.inf
+        if weights is not None:
+            _add_chunk_sums(sums, lab, weights[rows], Xc)
     np.maximum(best, 0, out=best)
     if second:
         np.maximum(runner_up, 0, out=runner_up)
-        return labels, best, runner_up
-    return labels, best
+    totals = np.bincount(labels, weights=weights, minlength=k) if weights is not None else None
+    return Assignment(labels, best, runner_up, sums, totals, distances)
+
+
+def _add_chunk_sums(sums, labels, weights, Xc):
+    """Add the weighted rows of one chunk into ``sums`` (in place), grouped by label.
+
+    A sparse one-hot matrix times the chunk: O(m·d) work in a fixed summation order.
+    """
+    m = labels.shape[0]
+    steps = np.arange(m + 1, dtype=np.int32 if m < 2**31 else np.int64)
+    onehot = sp.csr_array((weights.astype(Xc.dtype, copy=False), labels, steps),
+                          shape=(m, sums.shape[0]))
+    sums += onehot.T @ Xc
 
 
 def cluster_sums(X, labels, weights, n_clusters):
     """Weighted sum of the rows of each cluster (float64) and each cluster's total weight.
 
-    Uses a sparse one-hot matrix so the cost is O(n·d) and the summation order is fixed.
+    The cost is O(n·d). The chunks are those of the fused
+    pass in :func:`assign`, so both sum in the same order and give identical bits.
     """
-    n, d = X.shape
-    sums = np.zeros((n_clusters, d), dtype=np.float64)
-    size = chunk_rows(n_clusters, d, X.itemsize)
-    for rows in chunks(n, size):
-        m = rows.stop - rows.start
-        w = weights[rows].astype(X.dtype, copy=False)
-        onehot = sp.csr_array((w, labels[rows], np.arange(m + 1)), shape=(m, n_clusters))
-        sums += onehot.T @ X[rows]
-    totals = np.bincount(labels, weights=weights, minlength=n_clusters)
-    return sums, totals
+    sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
+    for rows in chunks(X.shape[0], cache_rows(n_clusters, X.shape[1], X.itemsize)):
+        _add_chunk_sums(sums, labels[rows], weights[rows], X[rows])
+    return sums, np.bincount(labels, weights=weights, minlength=n_clusters)
 
 
 def relocate_empty(X, weights, labels, dist_sq, sums, totals):
@@ -140,15 +175,17 @@ def distance_to_own(X, labels, centers):
 
 
 def weighted_tolerance(X, weights, tol):
-    """``tol`` scaled by the mean (weighted) variance of the features."""
+    """``tol`` scaled by the mean (weighted) variance of the features.
+
+    Computed chunk by chunk in ``X``'s dtype with float64 totals: no full-size copy.
+    """
     if tol == 0:
         return 0.0
     total = float(weights.sum())
     size = chunk_rows(1, X.shape[1], X.itemsize)
-    mean = sum(weights[rows] @ X[rows].astype(np.float64) for rows in chunks(len(X), size))
-    mean = mean / total
-    squares = sum(
-        weights[rows] @ (X[rows].astype(np.float64) - mean) ** 2
-        for rows in chunks(len(X), size)
-    )
+    w = weights.astype(X.dtype)
+    mean = sum(w[rows] @ X[rows] for rows in chunks(len(X), size)).astype(np.float64) / total
+    center = mean.astype(X.dtype)
+    squares = sum((w[rows] @ (X[rows] - center) ** 2).astype(np.float64)
+                  for rows in chunks(len(X), size))
     return float(np.mean(squares / total) * tol)

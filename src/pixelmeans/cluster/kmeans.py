@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .accelerated import hamerly
+from .accelerated import elkan, hamerly
 from .base import BaseKMeans, random_state_of
+from .duplicates import collapse_duplicates
 from .kernels import row_norms_sq, weighted_tolerance
 from .lloyd import lloyd
 from .params import Options
 from .validation import warn_if_fewer_clusters
 
-_ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "auto": hamerly}
+_ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "elkan": elkan, "auto": None}
+# "auto" uses Elkan's per-centre bounds when the data is wide enough for them to pay and
+# they fit in this many bytes; Hamerly's single bound otherwise.
+ELKAN_MIN_FEATURES = 16
+ELKAN_MAX_BYTES = 1 << 28
+
+
+def choose_algorithm(name: str, X, n_clusters: int):
+    """The function behind an ``algorithm`` name, resolving "auto" from the data's shape."""
+    if name != "auto":
+        return _ALGORITHMS[name]
+    fits = X.shape[0] * n_clusters * X.itemsize <= ELKAN_MAX_BYTES
+    return elkan if X.shape[1] >= ELKAN_MIN_FEATURES and fits else hamerly
 
 
 class KMeans(BaseKMeans):
@@ -34,10 +47,18 @@ class KMeans(BaseKMeans):
         (weighted) variance of the features.
     random_state : int, RandomState or None
         Seed for every random choice; the same seed gives the same result bit for bit.
-    algorithm : {"auto", "lloyd", "hamerly"}, default="auto"
-        "lloyd" computes every distance at every iteration; "hamerly" keeps distance
-        bounds and recomputes only rows whose label may change. Both return the same labels
-        from the same initial centres; "auto" is "hamerly".
+    algorithm : {"auto", "lloyd", "hamerly", "elkan"}, default="auto"
+        "lloyd" computes every distance at every iteration; "hamerly" (one lower bound per
+        row) and "elkan" (one per row and centre) keep distance bounds and recompute only
+        rows whose label may change. All return the same labels from the same initial
+        centres. "auto" picks "elkan" for data with 16 or more features when its n×k bounds
+        fit in 256 MB, else "hamerly".
+
+    Notes
+    -----
+    Low-dimensional data that repeats itself a lot (pixels of a photo) is clustered as its
+    distinct rows weighted by their counts, which is the same problem with fewer points; the
+    labels are mapped back to every row.
 
     Attributes
     ----------
@@ -101,9 +122,12 @@ class KMeans(BaseKMeans):
         """
         X, weights = self._check_fit_data(X, sample_weight)
         rng = random_state_of(self)
+        collapsed = collapse_duplicates(X, weights)
+        if collapsed is not None:
+            X, weights, inverse = collapsed
         x_sq = row_norms_sq(X)
         tol = weighted_tolerance(X, weights, self.tol)
-        run = _ALGORITHMS[self.algorithm]
+        run = choose_algorithm(self.algorithm, X, self.n_clusters)
         best = None
         for _ in range(self._n_init_for(10)):
             centers = self._initial_centers(X, x_sq, weights, rng)
@@ -111,6 +135,8 @@ class KMeans(BaseKMeans):
             if best is None or result[1] < best[1]:
                 best = result
         labels, inertia, centers, n_iter = best
+        if collapsed is not None:
+            labels = labels[inverse]
         warn_if_fewer_clusters(labels, self.n_clusters, type(self).__name__)
         self.cluster_centers_ = centers
         self.labels_ = labels

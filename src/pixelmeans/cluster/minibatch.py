@@ -14,7 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from .base import BaseKMeans, random_state_of
-from .kernels import assign, cluster_sums, inertia, row_norms_sq, weighted_tolerance
+from .kernels import assign, inertia, row_norms_sq, weighted_tolerance
 from .params import Boolean, Interval, Options
 from .validation import warn_if_fewer_clusters
 
@@ -42,8 +42,8 @@ def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reas
     ``1 / count``. When ``reassign`` is true, centres that received less than
     ``reassignment_ratio`` of the heaviest centre's weight jump to random batch rows.
     """
-    labels, dist_sq = assign(Xb, xb_sq, centers)
-    sums, totals = cluster_sums(Xb, labels, wb, centers.shape[0])
+    step = assign(Xb, xb_sq, centers, weights=wb)
+    dist_sq, sums, totals = step.best, step.sums, step.totals
     old = centers.astype(np.float64)
     hit = totals > 0
     grown = counts[hit] + totals[hit]
@@ -156,7 +156,7 @@ class MiniBatchKMeans(BaseKMeans):
         best, best_inertia = None, np.inf
         for _ in range(self._n_init_for(3)):
             centers = self._initial_centers(Xs, xs_sq, sw, rng)
-            labels, _ = assign(Xs, xs_sq, centers)
+            labels = assign(Xs, xs_sq, centers).labels
             value = inertia(Xs, labels, centers, sw)
             if best is None or value < best_inertia:
                 best, best_inertia = centers, value
@@ -217,7 +217,7 @@ class MiniBatchKMeans(BaseKMeans):
         self.n_steps_ = step
         self.n_iter_ = int(np.ceil(step * batch / n))
         if self.compute_labels:
-            self.labels_, _ = assign(X, x_sq, centers)
+            self.labels_ = assign(X, x_sq, centers).labels
             self.inertia_ = inertia(X, self.labels_, centers, weights)
             warn_if_fewer_clusters(self.labels_, self.n_clusters, type(self).__name__)
         return self
@@ -248,6 +248,6 @@ class MiniBatchKMeans(BaseKMeans):
         self.n_steps_ += 1
         self.n_iter_ = self.n_steps_
         if self.compute_labels:
-            self.labels_, _ = assign(X, x_sq, self.cluster_centers_)
+            self.labels_ = assign(X, x_sq, self.cluster_centers_).labels
             self.inertia_ = inertia(X, self.labels_, self.cluster_centers_, weights)
         return self
