@@ -305,3 +305,15 @@ def test_hash_path_of_duplicate_collapse_is_exact(rng):
     np.testing.assert_array_equal(rows[inverse], X)
     assert weights.sum() == pytest.approx(w.sum())
     assert collapse_duplicates(rng.normal(size=(80_000, 2)), np.ones(80_000)) is None
+
+
+@pytest.mark.parametrize("accelerated", ["hamerly", "elkan"])
+def test_accelerated_with_duplicate_initial_centres(accelerated):
+    """Found by hypothesis: loosened lower bounds below zero must prove nothing."""
+    X = np.zeros((68, 3))
+    X[0, 2], X[20, 2], X[25, 2] = 8, 4, 5
+    init = np.zeros((2, 3))
+    a = KMeans(2, init=init, algorithm="lloyd").fit(X)
+    b = KMeans(2, init=init, algorithm=accelerated).fit(X)
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    np.testing.assert_array_equal(a.labels_[[0, 20, 25]], [1, 1, 1])

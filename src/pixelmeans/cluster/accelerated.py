@@ -54,7 +54,8 @@ def _center_gaps(centers):
 
 def _proving(lower, delta):
     """Largest true distance to the own centre for which a lower bound still proves a label."""
-    return np.sqrt(np.maximum(lower * lower - 2.0 * delta, 0.0))
+    positive = np.maximum(lower, 0.0)  # a bound loosened below zero proves nothing
+    return np.sqrt(np.maximum(positive * positive - 2.0 * delta, 0.0))
 
 
 def _half_gap_test(gaps, delta):
