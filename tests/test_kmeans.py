@@ -317,3 +317,10 @@ def test_accelerated_with_duplicate_initial_centres(accelerated):
     b = KMeans(2, init=init, algorithm=accelerated).fit(X)
     np.testing.assert_array_equal(a.labels_, b.labels_)
     np.testing.assert_array_equal(a.labels_[[0, 20, 25]], [1, 1, 1])
+
+
+def test_kmeans_plusplus_float32_picks_the_same_rows_as_float64(rng):
+    X = rng.normal(size=(3000, 20))
+    _, i64 = kmeans_plusplus(X, 30, random_state=5)
+    _, i32 = kmeans_plusplus(X.astype(np.float32), 30, random_state=5)
+    np.testing.assert_array_equal(i32, i64)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .kernels import assign, chunk_rows, chunks, inertia
-from .lloyd import update_centers
+from .lloyd import CenterUpdater
 
 # Cost of gathering and re-checking one suspect row, in units of one row-to-centre distance
 # inside a contiguous BLAS pass (measured on MNIST-like and pixel data).
@@ -128,8 +128,8 @@ def _upper_from(sq, delta):
 def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
     """Recompute labels and bounds of the rows whose bounds no longer prove their label.
 
-    Returns the :class:`Assignment` of a full pass when one was made (its sums are reused
-    by the update step), else ``None``.
+    Returns the :class:`Assignment` of a full pass when one was made (its distances serve
+    the relocation of empty clusters), else ``None``.
     """
     delta = rounding_error(X, x_sq, centers)
     threshold = bounds.threshold(labels, _center_gaps(centers), delta)
@@ -140,9 +140,8 @@ def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
     eps = float(np.finfo(X.dtype).eps)
     elkan = isinstance(bounds, ElkanBounds)
     if suspects.size > X.shape[0] * k / (k + GATHER_COST):
-        # Gathering that many scattered rows costs more than one contiguous pass, which
-        # also yields the cluster sums for the update step.
-        full = assign(X, x_sq, centers, second=not elkan, weights=weights, everything=elkan)
+        # Gathering that many scattered rows costs more than one contiguous pass.
+        full = assign(X, x_sq, centers, second=not elkan, everything=elkan)
         labels[:], upper[:] = full.labels, _upper_from(full.best, delta)
         bounds.reset(slice(None), full, delta)
         return full
@@ -166,20 +165,17 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
     """The shared loop of both variants; same contract and results as :func:`lloyd.lloyd`."""
     delta = rounding_error(X, x_sq, centers)
     elkan = kind is ElkanBounds
-    full = assign(X, x_sq, centers, second=not elkan, weights=weights, everything=elkan)
+    full = assign(X, x_sq, centers, second=not elkan, everything=elkan)
     labels, upper = full.labels, _upper_from(full.best, delta)
     bounds = kind(full, delta)
+    updater = CenterUpdater(X, x_sq, weights, centers.shape[0])
     previous = None
     strict = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         if n_iter > 1:
             full = _reassign(X, x_sq, weights, centers, labels, upper, bounds)
-        if full is not None:
-            new_centers = update_centers(X, x_sq, weights, labels, full.best, centers,
-                                         full.sums, full.totals)
-        else:
-            new_centers = update_centers(X, x_sq, weights, labels, None, centers)
+        new_centers = updater.update(labels, centers, None if full is None else full.best)
         moved = new_centers.astype(np.float64) - centers
         shift = np.sqrt(np.einsum("ij,ij->i", moved, moved))
         centers = new_centers

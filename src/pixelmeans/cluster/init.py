@@ -64,11 +64,13 @@ def _sq_distances_to(X, x_sq, points, out=None):
     The result has shape ``(len(points), len(X))``; computing it in that orientation keeps
     the element-wise work on contiguous rows.
     """
-    scaled = -2.0 * points.astype(np.float64)
+    scaled = (-2.0 * points.astype(np.float64)).astype(X.dtype)
+    if out is None:
+        out = np.empty((points.shape[0], X.shape[0]), dtype=np.float64)
     if X.dtype == np.float64:
-        out = np.matmul(scaled, X.T, out=out)
+        np.matmul(scaled, X.T, out=out)
     else:
-        out = np.matmul(scaled.astype(X.dtype), X.T).astype(np.float64, copy=False)
+        out[...] = scaled @ X.T  # computed in float32, kept in float64
     out += x_sq
     out += row_norms_sq(points).astype(np.float64)[:, None]
     np.maximum(out, 0, out=out)

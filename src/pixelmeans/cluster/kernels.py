@@ -125,6 +125,29 @@ def cluster_sums(X, labels, weights, n_clusters):
     return sums, np.bincount(labels, weights=weights, minlength=n_clusters)
 
 
+def move_rows(X, weights, rows, old, new, sums, totals):
+    """Move ``rows`` from clusters ``old`` to clusters ``new`` in ``sums``/``totals`` (in place).
+
+    One sparse matrix with ``-w`` at the old cluster and ``+w`` at the new one per row, so
+    the update is O(len(rows)·d) in a fixed order.
+    """
+    if rows.size == 0:
+        return
+    k = sums.shape[0]
+    w = weights[rows]
+    for part in chunks(rows.size, max(1024, CHUNK_BYTES // (8 * X.shape[1]))):
+        m = part.stop - part.start
+        steps = np.arange(0, 2 * m + 1, 2, dtype=np.int64)
+        columns = np.empty(2 * m, dtype=np.int64)
+        columns[0::2], columns[1::2] = old[part], new[part]
+        values = np.empty(2 * m, dtype=X.dtype)
+        values[0::2], values[1::2] = -w[part], w[part]
+        change = sp.csr_array((values, columns, steps), shape=(m, k))
+        sums += change.T @ X[rows[part]]
+    np.subtract.at(totals, old, w)
+    np.add.at(totals, new, w)
+
+
 def relocate_empty(X, weights, labels, dist_sq, sums, totals):
     """Move each empty cluster onto one of the points farthest from its centre (in place).
 

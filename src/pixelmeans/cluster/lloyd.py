@@ -4,23 +4,50 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernels import assign, cluster_sums, inertia, means, relocate_empty
+from .kernels import assign, cluster_sums, inertia, means, move_rows, relocate_empty
+
+# Above this share of changed labels, summing all rows again beats updating the sums.
+FULL_SUM_SHARE = 0.5
 
 
-def update_centers(X, x_sq, weights, labels, dist_sq, centers, sums=None, totals=None):
-    """One update step: new centres as weighted means, empty clusters relocated.
+class CenterUpdater:
+    """Turns labels into centres, keeping the cluster sums in step with the labels.
 
-    ``dist_sq`` holds each row's squared distance to its nearest centre as the assignment
-    step computed it; pass ``None`` to have it computed only if a cluster is empty.
-    ``sums`` and ``totals`` may come from a fused assignment pass.
+    The first call sums every row; later calls add and remove only the rows whose label
+    changed (or sum everything again when most changed). The sums depend only on the
+    sequence of labellings, so every algorithm that produces the same labels gets the same
+    centres, bit for bit.
     """
-    if sums is None:
-        sums, totals = cluster_sums(X, labels, weights, centers.shape[0])
-    if np.any(totals == 0):
-        if dist_sq is None:
-            dist_sq = assign(X, x_sq, centers).best
-        relocate_empty(X, weights, labels, dist_sq, sums, totals)
-    return means(sums, totals, centers).astype(X.dtype)
+
+    def __init__(self, X, x_sq, weights, n_clusters):
+        self.X, self.x_sq, self.weights, self.k = X, x_sq, weights, n_clusters
+        self.sums = self.totals = self.labels = None
+
+    def _follow(self, labels):
+        if self.labels is not None:
+            changed = np.flatnonzero(labels != self.labels)
+            if changed.size <= FULL_SUM_SHARE * labels.size:
+                move_rows(self.X, self.weights, changed, self.labels[changed],
+                          labels[changed], self.sums, self.totals)
+                self.labels[changed] = labels[changed]
+                return
+        self.sums, self.totals = cluster_sums(self.X, labels, self.weights, self.k)
+        self.labels = labels.copy()
+
+    def update(self, labels, centers, dist_sq=None):
+        """New centres (in ``X``'s dtype) for ``labels``; empty clusters are relocated.
+
+        ``dist_sq`` holds each row's squared distance to its nearest centre as the
+        assignment step computed it; ``None`` computes it only if a cluster is empty.
+        """
+        self._follow(labels)
+        sums, totals = self.sums, self.totals
+        if np.any(totals <= 0):
+            if dist_sq is None:
+                dist_sq = assign(self.X, self.x_sq, centers).best
+            sums, totals = sums.copy(), totals.copy()
+            relocate_empty(self.X, self.weights, labels, dist_sq, sums, totals)
+        return means(sums, totals, centers).astype(self.X.dtype)
 
 
 def lloyd(X, x_sq, weights, centers, max_iter, tol):
@@ -30,14 +57,13 @@ def lloyd(X, x_sq, weights, centers, max_iter, tol):
     centre shift falls to ``tol`` or below; in the latter case a final assignment makes the
     labels consistent with the returned centres.
     """
+    updater = CenterUpdater(X, x_sq, weights, centers.shape[0])
     previous = None
     strict = False
     n_iter = 0
     for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is returned
-        step = assign(X, x_sq, centers, weights=weights)
-        labels = step.labels
-        new_centers = update_centers(X, x_sq, weights, labels, step.best, centers, step.sums,
-                                     step.totals)
+        labels, dist_sq, *_ = assign(X, x_sq, centers)
+        new_centers = updater.update(labels, centers, dist_sq)
         shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
         centers = new_centers
         if previous is not None and np.array_equal(labels, previous):
