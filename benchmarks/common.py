@@ -58,7 +58,7 @@ def versions(*packages: str) -> str:
 
 
 def header(*packages: str) -> str:
-    date = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    date = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (f"Measured {date} on {cpu_name()}, {os.cpu_count()} cores, "
             f"{memory_gib():.0f} GiB; {versions(*packages)}.")
 

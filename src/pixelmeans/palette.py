@@ -2,8 +2,9 @@
 
 The image's exact colour histogram is clustered with the pixel counts as weights, which is
 K-means on the pixels themselves at the cost of K-means on the distinct colours. Photos with
-very many distinct colours are first merged into fine colour bins (6 bits per channel, never
-more than 4 levels apart), whose weighted means are clustered.
+very many distinct colours are first merged into colour bins, whose weighted means are
+clustered: the best of a few seedings on 5-bit bins, refined on 6-bit bins (never more than
+4 levels apart).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from .errors import InvalidParameterError
 from .histogram import ColorHistogram, color_histogram
 from .io import RGBImage, load_image
 
-# Above this many distinct colours, cluster 6-bit colour bins instead of exact colours.
-MAX_EXACT_COLORS = 50_000
+# Above this many distinct colours, cluster colour bins instead of exact colours: seed on
+# 5-bit bins (about 10k at most in photos), refine on 6-bit bins (at most 4 levels wide).
+MAX_EXACT_COLORS = 20_000
 BIN_BITS = 6
+COARSE_SEEDINGS = 3
 DEFAULT_COLOR_SPACE = "rgb"
 
 
@@ -125,16 +128,34 @@ def _check(n_colors, color_space):
         raise InvalidParameterError(msg)
 
 
+def _fit(points, weights, n_colors, color_space, random_state, *, init="k-means++",
+         n_init="auto"):
+    X = from_srgb(points / 255.0, color_space)
+    return KMeans(n_colors, init=init, n_init=n_init, random_state=random_state).fit(
+        X, sample_weight=weights)
+
+
 def _from_histogram(hist: ColorHistogram, n_colors: int, color_space: str, random_state):
-    """Cluster a histogram; return sRGB uint8 centres and their pixel counts (unsorted)."""
+    """Cluster a histogram; return sRGB uint8 centres and their pixel counts (unsorted).
+
+    Few distinct colours are clustered exactly. Many are first merged into 5-bit bins, where
+    a few seedings are cheap and the best is kept, then refined on 6-bit bins.
+    """
     if hist.n_colors <= n_colors:
         return hist.colors, hist.counts.astype(np.float64)
-    if hist.n_colors > MAX_EXACT_COLORS:
-        points, weights = hist.coarsen(BIN_BITS)
-    else:
+    if hist.n_colors <= MAX_EXACT_COLORS:
         points, weights = hist.colors.astype(np.float64), hist.counts
-    X = from_srgb(points / 255.0, color_space)
-    km = KMeans(n_colors, random_state=random_state).fit(X, sample_weight=weights)
+        km = _fit(points, weights, n_colors, color_space, random_state, n_init=COARSE_SEEDINGS)
+    else:
+        coarse, coarse_weights = hist.coarsen(BIN_BITS - 1)
+        seeded = _fit(coarse, coarse_weights, n_colors, color_space, random_state,
+                      n_init=COARSE_SEEDINGS) if len(coarse) >= n_colors else None
+        points, weights = hist.coarsen(BIN_BITS)
+        if seeded is None:
+            km = _fit(points, weights, n_colors, color_space, random_state)
+        else:
+            km = _fit(points, weights, n_colors, color_space, random_state,
+                      init=seeded.cluster_centers_)
     centers = to_uint8(np.clip(to_srgb(km.cluster_centers_, color_space), 0, 1))
     shares = np.bincount(km.labels_, weights=weights, minlength=n_colors)
     return centers, shares
