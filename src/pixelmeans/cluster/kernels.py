@@ -101,16 +101,28 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     return Assignment(labels, best, runner_up, sums, totals, distances)
 
 
+# Below this many (row, cluster) pairs, a dense one-hot product beats building a sparse one.
+DENSE_ONEHOT_CELLS = 1 << 18
+
+
+def _indicator(columns, values, n_clusters, dtype):
+    """The ``(k, m)`` matrix with ``values[i]`` at ``(columns[i], i)``, dense or sparse."""
+    m = columns.shape[0]
+    if m * n_clusters <= DENSE_ONEHOT_CELLS:
+        dense = np.zeros((n_clusters, m), dtype=dtype)
+        dense[columns, np.arange(m)] = values
+        return dense
+    steps = np.arange(m + 1, dtype=np.int32 if m < 2**31 else np.int64)
+    return sp.csr_array((values.astype(dtype, copy=False), columns, steps),
+                        shape=(m, n_clusters)).T
+
+
 def _add_chunk_sums(sums, labels, weights, Xc):
     """Add the weighted rows of one chunk into ``sums`` (in place), grouped by label.
 
-    A sparse one-hot matrix times the chunk: O(m·d) work in a fixed summation order.
+    A one-hot matrix times the chunk: a fixed summation order for a given chunk.
     """
-    m = labels.shape[0]
-    steps = np.arange(m + 1, dtype=np.int32 if m < 2**31 else np.int64)
-    onehot = sp.csr_array((weights.astype(Xc.dtype, copy=False), labels, steps),
-                          shape=(m, sums.shape[0]))
-    sums += onehot.T @ Xc
+    sums += _indicator(labels, weights, sums.shape[0], Xc.dtype) @ Xc
 
 
 def cluster_sums(X, labels, weights, n_clusters):
@@ -128,22 +140,16 @@ def cluster_sums(X, labels, weights, n_clusters):
 def move_rows(X, weights, rows, old, new, sums, totals):
     """Move ``rows`` from clusters ``old`` to clusters ``new`` in ``sums``/``totals`` (in place).
 
-    One sparse matrix with ``-w`` at the old cluster and ``+w`` at the new one per row, so
-    the update is O(len(rows)·d) in a fixed order.
+    Each moved row is added with ``+w`` to its new cluster and ``-w`` to its old one, so the
+    update is O(len(rows)·d) in a fixed order.
     """
     if rows.size == 0:
         return
-    k = sums.shape[0]
     w = weights[rows]
     for part in chunks(rows.size, max(1024, CHUNK_BYTES // (8 * X.shape[1]))):
-        m = part.stop - part.start
-        steps = np.arange(0, 2 * m + 1, 2, dtype=np.int64)
-        columns = np.empty(2 * m, dtype=np.int64)
-        columns[0::2], columns[1::2] = old[part], new[part]
-        values = np.empty(2 * m, dtype=X.dtype)
-        values[0::2], values[1::2] = -w[part], w[part]
-        change = sp.csr_array((values, columns, steps), shape=(m, k))
-        sums += change.T @ X[rows[part]]
+        Xr = X[rows[part]]
+        _add_chunk_sums(sums, new[part], w[part], Xr)
+        _add_chunk_sums(sums, old[part], -w[part], Xr)
     np.subtract.at(totals, old, w)
     np.add.at(totals, new, w)
 

@@ -87,7 +87,9 @@ class MiniBatchKMeans(BaseKMeans):
     init_size : int, optional
         Rows drawn (in proportion to weight) to seed on; default ``3 * batch_size``.
     n_init : "auto" or int, default="auto"
-        Seedings tried on the init sample; "auto" is 3 for "random", else 1.
+        Seedings tried on the init sample, the best kept; "auto" is 3 for every ``init``
+        (scikit-learn uses 1 for k-means++): seeding on ``init_size`` rows is cheap and the
+        better start lowers the final inertia.
     reassignment_ratio : float, default=0.01
         Centres with less than this share of the heaviest centre's weight are moved.
     random_state : int, RandomState or None
@@ -154,7 +156,8 @@ class MiniBatchKMeans(BaseKMeans):
             sw = np.ones(size)
         Xs, xs_sq = X[sample], x_sq[sample]
         best, best_inertia = None, np.inf
-        for _ in range(self._n_init_for(3)):
+        runs = 3 if self.n_init == "auto" else int(self.n_init)
+        for _ in range(runs):
             centers = self._initial_centers(Xs, xs_sq, sw, rng)
             labels = assign(Xs, xs_sq, centers).labels
             value = inertia(Xs, labels, centers, sw)
