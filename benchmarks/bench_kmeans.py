@@ -24,13 +24,13 @@ from pixelmeans.cluster.kernels import assign, inertia, row_norms_sq
 
 
 def datasets(quick: bool):
-    yield "digits 1797×64", load_digits().data, 10, 10
+    yield "digits 1797×64", load_digits().data, 10, 20
     X, _ = make_blobs(200_000, 16, centers=64, random_state=0)
-    yield "blobs 200k×16", X, 64, 3
-    yield "photo pixels 1M×3", photo(1000, 1000).reshape(-1, 3).astype(np.float64), 16, 3
+    yield "blobs 200k×16", X, 64, 5
+    yield "photo pixels 1M×3", photo(1000, 1000).reshape(-1, 3).astype(np.float64), 16, 5
     mnist = load_mnist_pixels()
     if mnist is not None and not quick:
-        yield "MNIST 70k×784 (float32)", mnist, 10, 3
+        yield "MNIST 70k×784 (float32)", mnist, 10, 5
 
 
 def full_inertia(X, centers):
