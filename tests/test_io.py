@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import os
 import threading
 from pathlib import Path
 
@@ -196,4 +197,7 @@ def test_atomic_write_never_replaces_or_leaves_partial_files(tmp_path):
     assert target.read_text() == "one"
     write_atomically(target, lambda p: p.write_text("three"), overwrite=True)
     assert target.read_text() == "three"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
     assert sorted(x.name for x in tmp_path.iterdir()) == ["out.txt"]

@@ -284,6 +284,12 @@ def _to_uint8(a: np.ndarray, name: str, sixteen_bit: bool) -> np.ndarray:
     raise ImageReadError(msg)
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
                      overwrite: bool = False) -> Path:
     """Write a file through a temporary file in the same folder, then move it into place.
@@ -315,6 +321,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
     os.close(fd)
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, 0o666 & ~_current_umask())  # mkstemp makes 0600; outputs follow umask
         write(tmp)
         if overwrite:
             os.replace(tmp, target)
