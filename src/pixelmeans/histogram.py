@@ -105,8 +105,17 @@ def color_histogram(image) -> ColorHistogram:
     """
     img = image if isinstance(image, RGBImage) else load_image(image)
     codes = pack_rgb(img.pixels)
-    if img.mask is not None:
-        codes = codes[img.mask.ravel()]
+    return histogram_of_codes(codes if img.mask is None else codes[img.mask.ravel()])
+
+
+def histogram_of_codes(codes: np.ndarray) -> ColorHistogram:
+    """The histogram of already packed colour codes (see :func:`pack_rgb`).
+
+    Examples
+    --------
+    >>> histogram_of_codes(np.array([5, 5, 1], dtype=np.uint32)).counts.tolist()
+    [1, 2]
+    """
     # np.add.at into a uint32 table is faster than np.bincount here (no int64 copy of the
     # codes, half the table); uint32 cannot overflow below 2**32 pixels.
     counts = np.zeros(N_CODES, dtype=np.uint32 if codes.size < 2**32 else np.int64)
