@@ -4,6 +4,7 @@ The public surface is listed in ``__all__``; everything else is internal.
 """
 
 from .cluster import KMeans, MiniBatchKMeans, kmeans_plusplus
+from .compress import CompressionReport, CompressionSweep, compress, compression_sweep
 from .errors import (
     ImageReadError,
     ImageTooLargeError,
@@ -16,11 +17,14 @@ from .errors import (
 from .histogram import ColorHistogram, color_histogram
 from .io import RGBImage, load_image
 from .palette import Palette, PaletteWarning, extract_palette, palette_from_histogram
+from .quantize import Quantized, quantize
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ColorHistogram",
+    "CompressionReport",
+    "CompressionSweep",
     "ImageReadError",
     "ImageTooLargeError",
     "InvalidParameterError",
@@ -32,11 +36,15 @@ __all__ = [
     "Palette",
     "PaletteWarning",
     "PixelmeansError",
+    "Quantized",
     "RGBImage",
     "__version__",
     "color_histogram",
+    "compress",
+    "compression_sweep",
     "extract_palette",
     "kmeans_plusplus",
     "load_image",
     "palette_from_histogram",
+    "quantize",
 ]

@@ -7,17 +7,21 @@ stderr and exit status 2; so do bad options.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from .color import COLOR_SPACES
+from .compress import DEFAULT_SWEEP, CompressionSweep, compress, compression_sweep
 from .errors import InvalidParameterError, OutputExistsError, PixelmeansError
 from .io import DEFAULT_MAX_PIXELS, load_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette
+from .quantize import quantize, save_format
 
 PALETTE_FORMATS = ("text", "json", "css", "gpl", "hex")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
@@ -70,7 +74,48 @@ def _build_parser() -> argparse.ArgumentParser:
                      metavar="N", help="refuse larger images (default: 250000000)")
     pal.add_argument("--force", action="store_true", help="replace existing output files")
     pal.set_defaults(run=_run_palette)
+
+    qua = commands.add_parser("quantize", help="redraw an image with k colours",
+                              description="Redraw an image with k colours and save it as a "
+                                          "small indexed PNG (or GIF/WebP, by suffix).")
+    qua.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    qua.add_argument("-k", "--colors", type=_positive_int, default=16, metavar="N",
+                     help="number of colours (default: 16)")
+    qua.add_argument("-o", "--output", metavar="OUT", required=True,
+                     help="output file: .png (indexed), .gif or .webp")
+    _add_common(qua)
+    qua.add_argument("--palette-from", metavar="OTHER_IMAGE",
+                     help="use the palette of another image (one look across a series)")
+    qua.set_defaults(run=_run_quantize)
+
+    com = commands.add_parser("compress", help="what k colours cost and save",
+                              description="Report file sizes, ratio, bits per pixel, MSE, "
+                                          "PSNR, SSIM and ΔE2000 for one or several k.")
+    com.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    com.add_argument("-k", "--colors", type=_k_list, default=list(DEFAULT_SWEEP),
+                     metavar="K[,K...]", help="numbers of colours (default: 2,4,...,256)")
+    com.add_argument("-o", "--output", metavar="OUT.png",
+                     help="also save the quantized image (with a single -k)")
+    com.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                     help="output format (default: table)")
+    _add_common(com)
+    com.set_defaults(run=_run_compress)
     return parser
+
+
+def _add_common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
+    sub.add_argument("--space", choices=COLOR_SPACES, default=DEFAULT_COLOR_SPACE,
+                     help=f"colour space to cluster in (default: {DEFAULT_COLOR_SPACE})")
+    sub.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    sub.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
+                     metavar="N", help="refuse larger images (default: 250000000)")
+    sub.add_argument("--force", action="store_true", help="replace existing output files")
+
+
+def _k_list(text: str) -> list[int]:
+    return [_positive_int(part) for part in text.split(",") if part.strip()] or \
+        _positive_int("")
 
 
 def _check_output(path: str | None, force: bool, *, image: bool) -> None:
@@ -131,6 +176,66 @@ def _run_palette(args: argparse.Namespace) -> None:
         write_atomically(args.output, lambda p: p.write_text(text), overwrite=args.force)
     else:
         sys.stdout.write(text)
+
+
+def _run_quantize(args: argparse.Namespace) -> None:
+    save_format(args.output)
+    _check_output(args.output, args.force, image=True)
+    palette = None
+    if args.palette_from:
+        palette = extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
+                                  args.colors, color_space=args.space, random_state=args.seed)
+    image = load_image(_source(args.source), max_pixels=args.max_pixels)
+    result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
+                      palette=palette, random_state=args.seed)
+    path = result.save(args.output, overwrite=args.force)
+    print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+
+
+def _run_compress(args: argparse.Namespace) -> None:
+    if args.output:
+        if len(args.colors) != 1:
+            msg = "-o/--output needs a single -k (one number of colours)"
+            raise InvalidParameterError(msg)
+        save_format(args.output)
+        _check_output(args.output, args.force, image=True)
+    image = load_image(_source(args.source), max_pixels=args.max_pixels)
+    bar = _ProgressBar()
+    if args.output:
+        report, result = compress(image, args.colors[0], color_space=args.space,
+                                  dither=args.dither, random_state=args.seed)
+        result.save(args.output, overwrite=args.force)
+        sweep = CompressionSweep((report,))
+    else:
+        sweep = compression_sweep(image, args.colors, color_space=args.space,
+                                  dither=args.dither, random_state=args.seed, progress=bar)
+    bar.close()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(sweep.to_dicts(), indent=2) + "\n")
+    elif args.format == "csv":
+        sys.stdout.write(sweep.to_csv())
+    else:
+        sys.stdout.write(sweep.to_table())
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal's stderr, shown once work passes a second."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int, k: int) -> None:
+        if not sys.stderr.isatty() or time.perf_counter() - self.start < 1.0:
+            return
+        filled = int(30 * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  k={k}  ")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\n")
 
 
 def _fmt(path: str) -> str:
