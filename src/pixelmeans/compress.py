@@ -128,13 +128,13 @@ def _errors(img: RGBImage, q: Quantized) -> tuple[float, float, float | None, fl
     pairs, counts = np.unique(codes, return_counts=True)
     old = unpack_rgb(pairs >> 16).astype(np.float64)
     drawn = q.palette.colors[pairs & 0xFFFF].astype(np.float64)
-    mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / counts.sum() / 3
+    mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / float(counts.sum()) / 3
     psnr = math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
     delta_e = deltaE_ciede2000(rgb_to_lab(old / 255), rgb_to_lab(drawn / 255))
     ssim = None
     if min(img.shape) >= 7:
         ssim = float(structural_similarity(img.pixels, new, channel_axis=2, data_range=255))
-    return mse, psnr, ssim, float(delta_e @ counts) / counts.sum()
+    return mse, psnr, ssim, float(delta_e @ counts) / float(counts.sum())
 
 
 def report_for(img: RGBImage, q: Quantized) -> CompressionReport:
@@ -190,7 +190,7 @@ def compression_sweep(
     --------
     >>> img = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
     >>> sweep = compression_sweep(img, (2, 8))
-    >>> [r.n_colors for r in sweep.reports], sweep.reports[0].mse > sweep.reports[1].mse
+    >>> [r.n_colors for r in sweep.reports], bool(sweep.reports[0].mse > sweep.reports[1].mse)
     ([2, 8], True)
     """
     ks = list(ks)

@@ -42,8 +42,8 @@ class Quantized:
     Examples
     --------
     >>> q = quantize(np.array([[[250, 0, 0], [0, 0, 250]]], dtype=np.uint8), 2)
-    >>> q.labels.tolist(), q.palette.hex
-    ([[0, 1]], ['#fa0000', '#0000fa'])
+    >>> q.labels.tolist(), q.palette.hex  # equal shares: ordered by colour
+    ([[1, 0]], ['#0000fa', '#fa0000'])
     """
 
     palette: Palette
