@@ -1,4 +1,4 @@
-"""The palette job side by side with scikit-learn and palette libraries, in one run.
+"""The palette and quantize jobs side by side with scikit-learn and palette libraries, in one run.
 
     python benchmarks/bench_images.py [--quick]
 
@@ -21,7 +21,7 @@ from PIL import Image
 from skimage.color import deltaE_ciede2000
 from sklearn.cluster import KMeans as SKKMeans
 
-from pixelmeans import color_histogram, extract_palette
+from pixelmeans import Quantized, color_histogram, extract_palette, quantize
 from pixelmeans.cluster.kernels import assign, row_norms_sq
 from pixelmeans.color import rgb_to_lab
 
@@ -45,9 +45,19 @@ def quantization_error(hist, colors):
     return mse, float(delta_e @ hist.counts) / hist.n_pixels
 
 
+_SKLEARN_ALL: dict = {}
+
+
+def sklearn_all_model(pixels, k):
+    """scikit-learn fitted on every pixel (slow: fitted once per k and reused)."""
+    if k not in _SKLEARN_ALL:
+        flat = pixels.reshape(-1, 3).astype(np.float32)
+        _SKLEARN_ALL[k] = timed(SKKMeans(k, n_init=1, random_state=0).fit, flat)
+    return _SKLEARN_ALL[k]
+
+
 def sklearn_all(pixels, k):
-    return SKKMeans(k, n_init=1, random_state=0).fit(pixels.reshape(-1, 3).astype(np.float32)
-                                                     ).cluster_centers_
+    return sklearn_all_model(pixels, k)[1].cluster_centers_
 
 
 def sklearn_sample(pixels, k):
@@ -93,6 +103,88 @@ def palette_table(pixels, ks, with_sklearn_all):
     return rows, hist
 
 
+# -- quantize: from the decoded array to the redrawn H×W×3 array ---------------------------
+
+def q_pixelmeans(pixels, k):
+    q = quantize(pixels, k)
+    return q.image, q.labels, q.palette.colors
+
+
+def q_sklearn_all(pixels, k):
+    fit_seconds, model = sklearn_all_model(pixels, k)
+    seconds, labels = timed(model.predict, pixels.reshape(-1, 3).astype(np.float32))
+    palette = np.clip(np.rint(model.cluster_centers_), 0, 255).astype(np.uint8)
+    labels = labels.reshape(pixels.shape[:2])
+    return palette[labels], labels, palette, fit_seconds + seconds
+
+
+def q_sklearn_sample(pixels, k):
+    flat = pixels.reshape(-1, 3)
+    sample = flat[np.random.default_rng(0).choice(len(flat), 10_000, replace=False)]
+    model = SKKMeans(k, n_init=1, random_state=0).fit(sample.astype(np.float32))
+    labels = model.predict(flat.astype(np.float32)).reshape(pixels.shape[:2])
+    palette = np.clip(np.rint(model.cluster_centers_), 0, 255).astype(np.uint8)
+    return palette[labels], labels, palette
+
+
+def _from_pillow(im):
+    labels = np.asarray(im)
+    palette = np.asarray(im.getpalette()[: 3 * (int(labels.max()) + 1)], np.uint8).reshape(-1, 3)
+    return palette[labels], labels, palette
+
+
+def q_median_cut(pixels, k):
+    return _from_pillow(Image.fromarray(pixels).quantize(
+        k, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE))
+
+
+def q_fast_octree(pixels, k):
+    return _from_pillow(Image.fromarray(pixels).quantize(
+        k, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+
+
+def q_libimagequant(pixels, k):
+    import imagequant
+
+    rgba = Image.fromarray(pixels).convert("RGBA")
+    return _from_pillow(imagequant.quantize_pil_image(rgba, dithering_level=0.0, max_colors=k))
+
+
+def indexed_png_bytes(labels, palette) -> int:
+    """Size of the indexed PNG that pixelmeans writes, for any method's labels and palette."""
+    from pixelmeans.palette import Palette
+
+    q = Quantized(Palette(palette, np.full(len(palette), 1 / len(palette))),
+                  labels.astype(np.uint8))
+    return len(q.encode("PNG"))
+
+
+def quantize_table(pixels, ks, with_sklearn_all):
+    methods = [("pixelmeans", q_pixelmeans),
+               ("scikit-learn on a 10k sample, predict all", q_sklearn_sample),
+               ("Pillow median cut", q_median_cut), ("Pillow fast octree", q_fast_octree),
+               ("libimagequant (imagequant, no dithering)", q_libimagequant)]
+    if with_sklearn_all:
+        methods.insert(1, ("scikit-learn on all pixels, predict all", q_sklearn_all))
+    original = pixels.astype(np.int32)
+    rows = []
+    for k in ks:
+        for name, method in methods:
+            try:
+                seconds, result = timed(method, pixels, k)
+            except ImportError:
+                continue
+            image, labels, palette = result[:3]
+            if len(result) == 4:
+                seconds = result[3]
+            mse = float(((image.astype(np.int32) - original) ** 2).mean())
+            rows.append({"k": k, "method": name, "seconds": fmt_s(seconds),
+                         "MSE": f"{mse:.1f}", "PSNR dB": f"{10 * np.log10(255**2 / mse):.2f}",
+                         "indexed PNG bytes": f"{indexed_png_bytes(labels, palette):,}"})
+            print(rows[-1], flush=True)
+    return rows
+
+
 def color_space_table(k):
     rows = []
     for path in sorted(DATA.glob("*.jpg")):
@@ -124,17 +216,23 @@ def main() -> None:
     pixels = twelve_megapixels()
     extract_palette(pixels[:100, :100], 8)  # warm up imports and caches
     rows, hist = palette_table(pixels, (8, 16, 64), not args.quick)
+    quantized = quantize_table(pixels, (8, 16, 64), not args.quick)
     spaces = color_space_table(8)
     body = "\n\n".join([
         "## Palette of a 12 MP photo (`benchmarks/bench_images.py`)",
         header("numpy", "Pillow", "scikit-learn", "scikit-image", "pylette", "fast-colorthief",
-               "pixelmeans"),
+               "imagequant", "pixelmeans"),
         f"Input: the bundled astronaut photo resized to 4000×3000 with seeded noise "
         f"(σ = 2): {hist.n_pixels:,} pixels, {hist.n_colors:,} distinct colours, given to "
         f"every method as a decoded array. Decoding it from a quality-90 JPEG takes "
         f"{decode_seconds(pixels):.2f} s here. MSE is per channel, over all pixels, each "
         "mapped to its nearest palette colour; ΔE2000 likewise.",
         table(rows, ["k", "method", "seconds", "colours", "MSE", "mean ΔE2000"]),
+        "### Quantize the same photo: decoded array → redrawn H×W×3 array (no dithering)",
+        "Time includes fitting and mapping every pixel. PNG sizes are of the indexed PNG "
+        "pixelmeans writes (smallest bit depth, zlib level 9) for each method's labels and "
+        "palette, so they compare the palettes, not the encoders.",
+        table(quantized, ["k", "method", "seconds", "MSE", "PSNR dB", "indexed PNG bytes"]),
         "### Colour spaces (k = 8, bundled photos)",
         "Why `rgb` is the default: it gives the lowest RGB error (what PSNR measures when the "
         "photo is redrawn with the palette); `lab`/`oklab` trade some of it for perceptual "
