@@ -156,3 +156,14 @@ def test_bad_arguments():
         quantize(DATA / "chelsea.jpg", palette=["#ffffff"])
     with pytest.raises(InvalidParameterError, match="dithering supports at most 256"):
         quantize(DATA / "chelsea.jpg", 300, dither=True)
+
+
+@pytest.mark.parametrize("k", [2, 7, 40, 256])
+def test_cell_pruning_finds_the_true_nearest_colour(k, rng):
+    from pixelmeans.quantize import nearest_colors
+
+    colors = rng.integers(0, 256, (3000, 3), dtype=np.uint8)
+    palette = rng.integers(0, 256, (k, 3), dtype=np.uint8)
+    ours = nearest_colors(colors, palette, "rgb")
+    d = ((colors[:, None].astype(int) - palette[None].astype(int)) ** 2).sum(-1)
+    np.testing.assert_array_equal(d[np.arange(3000), ours], d.min(axis=1))
