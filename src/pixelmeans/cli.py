@@ -18,6 +18,8 @@ from pathlib import Path
 from . import __version__
 from .color import COLOR_SPACES
 from .compress import DEFAULT_SWEEP, CompressionSweep, compress, compression_sweep
+from .dataset_report import centroid_grid, cluster_dataset
+from .datasets import load_dataset
 from .errors import InvalidParameterError, OutputExistsError, PixelmeansError
 from .io import DEFAULT_MAX_PIXELS, load_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette
@@ -100,6 +102,28 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="output format (default: table)")
     _add_common(com)
     com.set_defaults(run=_run_compress)
+
+    clu = commands.add_parser("cluster", help="cluster an image data set (e.g. MNIST)",
+                              description="Fit K-means to an image data set for several K; "
+                                          "report accuracy, inertia, NMI, ARI, homogeneity.")
+    clu.add_argument("dataset", metavar="DATASET",
+                     help="mnist, digits, a folder (one sub-folder per label), an .npz "
+                          "(X, y) or an IDX images file")
+    clu.add_argument("labels", metavar="LABELS", nargs="?",
+                     help="IDX labels file, with an IDX images file")
+    clu.add_argument("-k", "--clusters", type=_k_list, default=[10], metavar="K[,K...]",
+                     help="numbers of clusters (default: 10)")
+    clu.add_argument("--minibatch", action="store_true", help="use MiniBatchKMeans")
+    clu.add_argument("--report", metavar="OUT.json", help="write the full report as JSON")
+    clu.add_argument("--centroids", metavar="OUT.png",
+                     help="draw the centres of the first K as a captioned grid")
+    clu.add_argument("--data-home", metavar="FOLDER",
+                     help="where MNIST is (default: $PIXELMEANS_DATA or the user cache)")
+    clu.add_argument("--download", action="store_true",
+                     help="download MNIST if missing (checked by SHA-256)")
+    clu.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    clu.add_argument("--force", action="store_true", help="replace existing output files")
+    clu.set_defaults(run=_run_cluster)
     return parser
 
 
@@ -216,6 +240,29 @@ def _run_compress(args: argparse.Namespace) -> None:
         sys.stdout.write(sweep.to_csv())
     else:
         sys.stdout.write(sweep.to_table())
+
+
+def _run_cluster(args: argparse.Namespace) -> None:
+    _check_output(args.centroids, args.force, image=True)
+    _check_output(args.report, args.force, image=False)
+    train, test = load_dataset(args.dataset, args.labels, data_path=args.data_home,
+                               download=args.download)
+    bar = _ProgressBar()
+    report = cluster_dataset(
+        train.X, train.labels, args.clusters, method="minibatch" if args.minibatch else "kmeans",
+        X_test=None if test is None else test.X, y_test=None if test is None else test.labels,
+        random_state=args.seed, progress=bar)
+    bar.close()
+    if args.centroids:
+        grid = centroid_grid(report.results[0], train.image_shape)
+        write_atomically(args.centroids, lambda p: grid.save(p, format=_fmt(args.centroids)),
+                         overwrite=args.force)
+    if args.report:
+        text = json.dumps({"dataset": train.name, **report.to_dict()}, indent=2)
+        write_atomically(args.report, lambda p: p.write_text(text + "\n"), overwrite=args.force)
+    sys.stdout.write(f"{train.name}: {len(train):,} images of {train.image_shape}, "
+                     f"{report.method}, accuracy on {report.evaluated_on}\n")
+    sys.stdout.write(report.to_table())
 
 
 class _ProgressBar:

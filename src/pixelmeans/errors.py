@@ -7,6 +7,7 @@ Every error the library raises on purpose derives from :class:`PixelmeansError`,
     ├── InvalidParameterError       (also a ValueError)   a parameter out of range or wrong
     ├── ImageReadError              (also an OSError)     a source that cannot be read as an image
     │   └── ImageTooLargeError                            an image over the pixel limit
+    ├── DatasetError                (also a ValueError)   a data set file is unusable
     ├── OutputError                 (also an OSError)     an output cannot be written
     │   └── OutputExistsError       (also a FileExistsError) an output file is there already
     └── MissingDependencyError      (also an ImportError) an optional extra is not installed
@@ -17,6 +18,7 @@ Messages name the thing at fault and say what to do.
 from __future__ import annotations
 
 __all__ = [
+    "DatasetError",
     "ImageReadError",
     "ImageTooLargeError",
     "InvalidParameterError",
@@ -41,6 +43,10 @@ class ImageReadError(PixelmeansError, OSError):
 
 class ImageTooLargeError(ImageReadError):
     """An image has more pixels than the configured limit."""
+
+
+class DatasetError(PixelmeansError, ValueError):
+    """A data set file is missing, corrupt or inconsistent."""
 
 
 class OutputError(PixelmeansError, OSError):
