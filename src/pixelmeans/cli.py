@@ -117,6 +117,10 @@ def _build_parser() -> argparse.ArgumentParser:
     clu.add_argument("--report", metavar="OUT.json", help="write the full report as JSON")
     clu.add_argument("--centroids", metavar="OUT.png",
                      help="draw the centres of the first K as a captioned grid")
+    clu.add_argument("--plots", metavar="FOLDER",
+                     help="save charts there: centroids, confusion matrix, accuracy and "
+                          "inertia against K, nearest and farthest samples (needs the "
+                          "'plot' extra)")
     clu.add_argument("--data-home", metavar="FOLDER",
                      help="where MNIST is (default: $PIXELMEANS_DATA or the user cache)")
     clu.add_argument("--download", action="store_true",
@@ -257,12 +261,32 @@ def _run_cluster(args: argparse.Namespace) -> None:
         grid = centroid_grid(report.results[0], train.image_shape)
         write_atomically(args.centroids, lambda p: grid.save(p, format=_fmt(args.centroids)),
                          overwrite=args.force)
+    if args.plots:
+        _save_plots(Path(args.plots), report, train, args.force)
     if args.report:
         text = json.dumps({"dataset": train.name, **report.to_dict()}, indent=2)
         write_atomically(args.report, lambda p: p.write_text(text + "\n"), overwrite=args.force)
     sys.stdout.write(f"{train.name}: {len(train):,} images of {train.image_shape}, "
                      f"{report.method}, accuracy on {report.evaluated_on}\n")
     sys.stdout.write(report.to_table())
+
+
+def _save_plots(folder: Path, report, train, force: bool) -> None:
+    """Write the charts of a data set report as PNG files in ``folder``."""
+    from . import plot
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {"k.png": plot.k_figure(report)}
+    for r in report.results:
+        figures[f"centroids-k{r.n_clusters}.png"] = plot.centroids_figure(r, train.image_shape)
+        if r.confusion is not None:
+            figures[f"confusion-k{r.n_clusters}.png"] = plot.confusion_figure(
+                r, list(train.class_names) if train.class_names else None)
+        figures[f"extremes-k{r.n_clusters}.png"] = plot.extremes_figure(r, train.X,
+                                                                        train.image_shape)
+    for name, figure in figures.items():
+        write_atomically(folder / name, lambda p, f=figure: f.savefig(p, format="png", dpi=100),
+                         overwrite=force)
 
 
 class _ProgressBar:
