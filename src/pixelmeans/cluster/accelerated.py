@@ -75,6 +75,8 @@ def _lower_from(sq, delta):
 class HamerlyBounds:
     """One lower bound per row: on the distance to every centre but its own."""
 
+    needs_all_distances = False
+
     def __init__(self, first, delta):
         self.lower = _lower_from(first.runner_up, delta)
 
@@ -93,31 +95,51 @@ class HamerlyBounds:
         half = _half_gap_test(gaps, delta).min(axis=1).astype(self.lower.dtype)
         return np.maximum(half[labels], _proving(self.lower, delta).astype(self.lower.dtype))
 
+    def refine(self, rows, labels, threshold, gaps, delta):
+        """A sharper threshold for ``rows``; Hamerly has none sharper."""
+        return threshold[rows]
 
-class ElkanBounds:
-    """One lower bound per row and centre; +inf at the row's own centre."""
+
+class ElkanBounds(HamerlyBounds):
+    """Hamerly's bound as a filter, then one lower bound per row and centre for the rows
+    it lets through.
+
+    The per-centre bounds are loosened lazily: each row remembers the iteration of its last
+    reset, and the centres' cumulative shifts since then are subtracted only when the row is
+    looked at, so no ``n × k`` pass is made per iteration.
+    """
+
+    needs_all_distances = True
 
     def __init__(self, first, delta):
-        self.lower = _lower_from(first.distances, delta)
-        self.lower[np.arange(first.labels.size), first.labels] = np.inf
+        super().__init__(first, delta)
+        self.per_center = _lower_from(first.distances, delta)
+        self.per_center[np.arange(first.labels.size), first.labels] = np.inf
+        self.stamp = np.zeros(first.labels.size, dtype=np.intp)
+        self.drift = [np.zeros(first.distances.shape[1])]
 
     def reset(self, rows, result, delta):
+        super().reset(rows, result, delta)
         if isinstance(rows, slice):
-            rows = np.arange(self.lower.shape[0])[rows]
-        self.lower[rows] = _lower_from(result.distances, delta)
-        self.lower[rows, result.labels] = np.inf
+            rows = np.arange(self.per_center.shape[0])[rows]
+        self.per_center[rows] = _lower_from(result.distances, delta)
+        self.per_center[rows, result.labels] = np.inf
+        self.stamp[rows] = len(self.drift) - 1
 
     def loosen(self, shift, labels):
-        self.lower -= shift.astype(self.lower.dtype)
+        super().loosen(shift, labels)
+        self.drift.append(self.drift[-1] + shift)
 
-    def threshold(self, labels, gaps, delta):
-        """Largest upper bound that still proves each row's label (per-centre test)."""
-        half = _half_gap_test(gaps, delta).astype(self.lower.dtype)
-        out = np.empty(labels.size, dtype=self.lower.dtype)
-        for rows in chunks(labels.size, chunk_rows(gaps.shape[0], 1, self.lower.itemsize)):
-            proving = _proving(self.lower[rows], delta).astype(self.lower.dtype)
-            out[rows] = np.maximum(proving, half[labels[rows]]).min(axis=1)
-        return out
+    def refine(self, rows, labels, threshold, gaps, delta):
+        dtype = self.per_center.dtype
+        drift = np.asarray(self.drift).astype(dtype)
+        lowered = self.per_center[rows] - (drift[-1] - drift[self.stamp[rows]])
+        # The per-centre bounds also bound the distance to every other centre: keep
+        # Hamerly's filter as sharp as they are.
+        self.lower[rows] = np.maximum(self.lower[rows], lowered.min(axis=1))
+        half = _half_gap_test(gaps, delta).astype(dtype)[labels[rows]]
+        per_row = np.maximum(_proving(lowered, delta).astype(dtype), half).min(axis=1)
+        return np.maximum(threshold[rows], per_row)
 
 
 def _upper_from(sq, delta):
@@ -132,20 +154,27 @@ def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
     the relocation of empty clusters), else ``None``.
     """
     delta = rounding_error(X, x_sq, centers)
-    threshold = bounds.threshold(labels, _center_gaps(centers), delta)
+    gaps = _center_gaps(centers)
+    threshold = bounds.threshold(labels, gaps, delta)
     suspects = np.flatnonzero(upper > threshold)
+    k = centers.shape[0]
+    size = chunk_rows(k, X.shape[1], X.itemsize)
+    sharper = [bounds.refine(suspects[part], labels, threshold, gaps, delta)
+               for part in chunks(suspects.size, size)]
+    if suspects.size:
+        threshold[suspects] = np.concatenate(sharper)
+        suspects = suspects[upper[suspects] > threshold[suspects]]
     if suspects.size == 0:
         return None
-    k = centers.shape[0]
-    eps = float(np.finfo(X.dtype).eps)
-    elkan = isinstance(bounds, ElkanBounds)
+    everything = bounds.needs_all_distances
     if suspects.size > X.shape[0] * k / (k + GATHER_COST):
         # Gathering that many scattered rows costs more than one contiguous pass.
-        full = assign(X, x_sq, centers, second=not elkan, everything=elkan)
+        full = assign(X, x_sq, centers, second=True, everything=everything)
         labels[:], upper[:] = full.labels, _upper_from(full.best, delta)
         bounds.reset(slice(None), full, delta)
         return full
-    for part in chunks(suspects.size, chunk_rows(k, X.shape[1], X.itemsize)):
+    eps = float(np.finfo(X.dtype).eps)
+    for part in chunks(suspects.size, size):
         rows = suspects[part]
         Xr = X[rows]
         diff = Xr - centers[labels[rows]]
@@ -155,7 +184,7 @@ def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
         still = tight > threshold[rows]
         rows, Xr = rows[still], Xr[still]
         if rows.size:
-            result = assign(Xr, x_sq[rows], centers, second=not elkan, everything=elkan)
+            result = assign(Xr, x_sq[rows], centers, second=True, everything=everything)
             labels[rows], upper[rows] = result.labels, _upper_from(result.best, delta)
             bounds.reset(rows, result, delta)
     return None
@@ -164,8 +193,7 @@ def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
 def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
     """The shared loop of both variants; same contract and results as :func:`lloyd.lloyd`."""
     delta = rounding_error(X, x_sq, centers)
-    elkan = kind is ElkanBounds
-    full = assign(X, x_sq, centers, second=not elkan, everything=elkan)
+    full = assign(X, x_sq, centers, second=True, everything=kind.needs_all_distances)
     labels, upper = full.labels, _upper_from(full.best, delta)
     bounds = kind(full, delta)
     updater = CenterUpdater(X, x_sq, weights, centers.shape[0])

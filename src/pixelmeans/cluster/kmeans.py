@@ -12,20 +12,32 @@ from .lloyd import lloyd
 from .params import Options
 from .validation import warn_if_fewer_clusters
 
-# "auto" is Hamerly: measured faster than Elkan on every benchmark set (200k×16 k=64,
-# 70k×784 k=10 and k=256, 1M×3 k=16); Elkan's O(n·k) bound upkeep costs about as much as
-# the BLAS distance work it saves here.
 _ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "elkan": elkan}
-# Below this many (row, cluster) pairs, bound upkeep costs more than it saves: "auto" is
-# Lloyd there (measured on scikit-learn's 1797×64 digits, k=10).
+# How "auto" chooses, from measurements (benchmarks/RESULTS.md and the engine notes):
+# - Lloyd below SMALL_PROBLEM (row, cluster) pairs, where bound upkeep costs more than it
+#   saves (scikit-learn's 1797×64 digits, k=10 and 64);
+# - Elkan's per-centre bounds for wide data and many clusters, when they fit in
+#   ELKAN_MAX_BYTES (MNIST 70k×784: 8.9 s against Hamerly's 9.9 s at k=64, 22.7 against
+#   28.5 s at k=256);
+# - Hamerly otherwise (200k×16 k=64: 0.17 s against Elkan's 0.62 s; MNIST k=10: 2.4 against
+#   2.8 s; photo pixels).
 SMALL_PROBLEM = 100_000
+ELKAN_MIN_FEATURES = 256
+ELKAN_MIN_CLUSTERS = 32
+ELKAN_MAX_BYTES = 1 << 28
 
 
-def choose_algorithm(name: str, n_samples: int, n_clusters: int):
-    """The function behind an ``algorithm`` name, resolving "auto" from the problem size."""
-    if name == "auto":
-        return lloyd if n_samples * n_clusters < SMALL_PROBLEM else hamerly
-    return _ALGORITHMS[name]
+def choose_algorithm(name: str, X, n_clusters: int):
+    """The function behind an ``algorithm`` name, resolving "auto" from the problem's shape."""
+    if name != "auto":
+        return _ALGORITHMS[name]
+    n, d = X.shape
+    if n * n_clusters < SMALL_PROBLEM:
+        return lloyd
+    fits = n * n_clusters * X.itemsize <= ELKAN_MAX_BYTES
+    if d >= ELKAN_MIN_FEATURES and n_clusters >= ELKAN_MIN_CLUSTERS and fits:
+        return elkan
+    return hamerly
 
 
 class KMeans(BaseKMeans):
@@ -49,17 +61,13 @@ class KMeans(BaseKMeans):
     random_state : int, RandomState or None
         Seed for every random choice; the same seed gives the same result bit for bit.
     algorithm : {"auto", "lloyd", "hamerly", "elkan"}, default="auto"
-        "lloyd" computes every distance at every iteration; "hamerly" (one lower bound per
-        row) and "elkan" (one per row and centre) keep distance bounds and recompute only
-        rows whose label may change. All return the same labels from the same initial
-        centres. "auto" is "lloyd" for small problems (n·k below 100,000) and "hamerly",
-        the fastest here on every larger benchmark set, otherwise.
-
-    Notes
-    -----
-    Low-dimensional data that repeats itself a lot (pixels of a photo) is clustered as its
-    distinct rows weighted by their counts, which is the same problem with fewer points; the
-    labels are mapped back to every row.
+        "lloyd" computes every distance at every iteration; "hamerly" keeps one lower
+        bound per row; "elkan" uses Hamerly's bound as a filter and one (lazily loosened)
+        bound per row and centre for the rows it lets through. Rows whose label provably
+        cannot change are skipped; all three return the same labels from the same initial
+        centres. "auto" is "lloyd" for small problems (n·k below 100,000), "elkan" for wide
+        data with many clusters (256+ features, 32+ clusters, bounds within 256 MB) and
+        "hamerly" otherwise — each the fastest there in our measurements.
 
     Attributes
     ----------
@@ -128,7 +136,7 @@ class KMeans(BaseKMeans):
             X, weights, inverse = collapsed
         x_sq = row_norms_sq(X)
         tol = weighted_tolerance(X, weights, self.tol)
-        run = choose_algorithm(self.algorithm, X.shape[0], self.n_clusters)
+        run = choose_algorithm(self.algorithm, X, self.n_clusters)
         best = None
         for _ in range(self._n_init_for(10)):
             centers = self._initial_centers(X, x_sq, weights, rng)
