@@ -44,12 +44,14 @@ def row_norms_sq(X: np.ndarray) -> np.ndarray:
     return np.einsum("ij,ij->i", X, X)
 
 
-def _distance_block(Xc, xc_sq, centers, c_sq):
-    """Squared distances of a chunk to all centres via ``|x|² - 2x·c + |c|²``."""
-    block = Xc @ centers.T
-    block *= -2
+def _shifted_block(Xc, centers_m2, c_sq):
+    """``|c|² − 2x·c`` for a chunk: squared distances less the per-row constant ``|x|²``.
+
+    ``centers_m2`` is ``-2 * centers`` (an exact scaling), so one GEMM and one pass make
+    the block; the argmin over a row does not need ``|x|²`` (scikit-learn drops it too).
+    """
+    block = Xc @ centers_m2.T
     block += c_sq
-    block += xc_sq[:, None]
     return block
 
 
@@ -74,6 +76,7 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     """
     n, k = X.shape[0], centers.shape[0]
     c_sq = row_norms_sq(centers)
+    centers_m2 = centers * centers.dtype.type(-2)
     labels = np.empty(n, dtype=np.int32)
     best = np.empty(n, dtype=X.dtype)
     runner_up = np.empty(n, dtype=X.dtype) if second else None
@@ -81,17 +84,17 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     sums = np.zeros((k, X.shape[1])) if weights is not None else None
     size = cache_rows(k, X.shape[1], X.itemsize)
     for rows in chunks(n, size):
-        Xc = X[rows]
-        block = _distance_block(Xc, x_sq[rows], centers, c_sq)
+        Xc, xc_sq = X[rows], x_sq[rows]
+        block = _shifted_block(Xc, centers_m2, c_sq)
         lab = block.argmin(axis=1).astype(np.int32)
         index = np.arange(lab.size)
         labels[rows] = lab
-        best[rows] = block[index, lab]
+        best[rows] = block[index, lab] + xc_sq
         if everything:
-            np.maximum(block, 0, out=distances[rows])
+            np.maximum(block + xc_sq[:, None], 0, out=distances[rows])
         if second:
             block[index, lab] = np.inf
-            runner_up[rows] = block.min(axis=1) if k > 1 else np.inf
+            runner_up[rows] = block.min(axis=1) + xc_sq if k > 1 else np.inf
         if weights is not None:
             _add_chunk_sums(sums, lab, weights[rows], Xc)
     np.maximum(best, 0, out=best)
