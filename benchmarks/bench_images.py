@@ -80,6 +80,17 @@ def fast_colorthief(pixels, k):
     return fct.get_palette(rgba, color_count=k, quality=1)
 
 
+def timed_runs(methods, pixels, ks):
+    """``(k, name, seconds, result)`` for every k and every method that is installed."""
+    for k in ks:
+        for name, method in methods:
+            try:
+                seconds, result = timed(method, pixels, k)
+            except ImportError:
+                continue
+            yield k, name, seconds, result
+
+
 def palette_table(pixels, ks, with_sklearn_all):
     hist = color_histogram(pixels)
     methods = [("pixelmeans", lambda p, k: extract_palette(p, k).colors),
@@ -89,17 +100,12 @@ def palette_table(pixels, ks, with_sklearn_all):
     if with_sklearn_all:
         methods.insert(1, ("scikit-learn on all pixels", sklearn_all))
     rows = []
-    for k in ks:
-        for name, method in methods:
-            try:
-                seconds, colors = timed(method, pixels, k)
-            except ImportError:
-                continue
-            mse, delta_e = quantization_error(hist, colors)
-            rows.append({"k": k, "method": name, "seconds": fmt_s(seconds),
-                         "colours": len(colors), "MSE": f"{mse:.1f}",
-                         "mean ΔE2000": f"{delta_e:.2f}"})
-            print(rows[-1], flush=True)
+    for k, name, seconds, colors in timed_runs(methods, pixels, ks):
+        mse, delta_e = quantization_error(hist, colors)
+        rows.append({"k": k, "method": name, "seconds": fmt_s(seconds),
+                     "colours": len(colors), "MSE": f"{mse:.1f}",
+                     "mean ΔE2000": f"{delta_e:.2f}"})
+        print(rows[-1], flush=True)
     return rows, hist
 
 
@@ -168,20 +174,15 @@ def quantize_table(pixels, ks, with_sklearn_all):
         methods.insert(1, ("scikit-learn on all pixels, predict all", q_sklearn_all))
     original = pixels.astype(np.int32)
     rows = []
-    for k in ks:
-        for name, method in methods:
-            try:
-                seconds, result = timed(method, pixels, k)
-            except ImportError:
-                continue
-            image, labels, palette = result[:3]
-            if len(result) == 4:
-                seconds = result[3]
-            mse = float(((image.astype(np.int32) - original) ** 2).mean())
-            rows.append({"k": k, "method": name, "seconds": fmt_s(seconds),
-                         "MSE": f"{mse:.1f}", "PSNR dB": f"{10 * np.log10(255**2 / mse):.2f}",
-                         "indexed PNG bytes": f"{indexed_png_bytes(labels, palette):,}"})
-            print(rows[-1], flush=True)
+    for k, name, seconds, result in timed_runs(methods, pixels, ks):
+        image, labels, palette = result[:3]
+        if len(result) == 4:
+            seconds = result[3]
+        mse = float(((image.astype(np.int32) - original) ** 2).mean())
+        rows.append({"k": k, "method": name, "seconds": fmt_s(seconds),
+                     "MSE": f"{mse:.1f}", "PSNR dB": f"{10 * np.log10(255**2 / mse):.2f}",
+                     "indexed PNG bytes": f"{indexed_png_bytes(labels, palette):,}"})
+        print(rows[-1], flush=True)
     return rows
 
 
