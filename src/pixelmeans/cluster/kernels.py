@@ -196,16 +196,6 @@ def inertia(X, labels, centers, weights):
     return total
 
 
-def distance_to_own(X, labels, centers):
-    """Exact Euclidean distance of each row to the centre it is labelled with."""
-    out = np.empty(X.shape[0], dtype=X.dtype)
-    size = chunk_rows(1, X.shape[1], X.itemsize)
-    for rows in chunks(X.shape[0], size):
-        diff = X[rows] - centers[labels[rows]]
-        out[rows] = np.sqrt(np.einsum("ij,ij->i", diff, diff))
-    return out
-
-
 def weighted_tolerance(X, weights, tol):
     """``tol`` scaled by the mean (weighted) variance of the features.
 
