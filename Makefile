@@ -34,6 +34,7 @@ test: $(DEV_STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_kmeans.py
 	$(BIN)/python benchmarks/bench_images.py
+	$(BIN)/python benchmarks/bench_datasets.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

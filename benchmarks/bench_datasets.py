@@ -9,7 +9,6 @@ n_init=1, random_state=0 for both. Written to the "datasets" section of RESULTS.
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 from common import MNIST, fmt_s, header, table, write_section
@@ -50,7 +49,8 @@ def run(name, method, k, train, test, sklearn_class=None):
 
 def main() -> None:
     if not (MNIST / "train-images-idx3-ubyte.gz").exists():
-        sys.exit(f"real MNIST not found in {MNIST}")
+        print(f"skipped: real MNIST not found in {MNIST}")
+        return
     warnings.simplefilter("ignore")
     train, test = load_mnist(MNIST)
     rows = []
