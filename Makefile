@@ -27,9 +27,11 @@ $(BENCH_STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/pixelmeans palette src/pixelmeans/data/coffee.jpg -k 8 --swatch coffee-palette.png --force
 
-test: $(DEV_STAMP)
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/python -m pytest -q
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_kmeans.py
