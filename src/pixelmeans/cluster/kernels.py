@@ -104,14 +104,16 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     return Assignment(labels, best, runner_up, sums, totals, distances)
 
 
-# Below this many (row, cluster) pairs, a dense one-hot product beats building a sparse one.
+# A dense one-hot product costs k·m·d flops against the sparse one's m·d plus a fixed
+# construction cost: dense wins only for small chunks and few clusters.
 DENSE_ONEHOT_CELLS = 1 << 18
+DENSE_ONEHOT_CLUSTERS = 32
 
 
 def _indicator(columns, values, n_clusters, dtype):
     """The ``(k, m)`` matrix with ``values[i]`` at ``(columns[i], i)``, dense or sparse."""
     m = columns.shape[0]
-    if m * n_clusters <= DENSE_ONEHOT_CELLS:
+    if m * n_clusters <= DENSE_ONEHOT_CELLS and n_clusters <= DENSE_ONEHOT_CLUSTERS:
         dense = np.zeros((n_clusters, m), dtype=dtype)
         dense[columns, np.arange(m)] = values
         return dense

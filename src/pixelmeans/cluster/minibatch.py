@@ -87,9 +87,9 @@ class MiniBatchKMeans(BaseKMeans):
     init_size : int, optional
         Rows drawn (in proportion to weight) to seed on; default ``3 * batch_size``.
     n_init : "auto" or int, default="auto"
-        Seedings tried on the init sample, the best kept; "auto" is 3 for every ``init``
-        (scikit-learn uses 1 for k-means++): seeding on ``init_size`` rows is cheap and the
-        better start lowers the final inertia.
+        Seedings tried on the init sample, the best kept; "auto" is 3 for up to 64 clusters
+        (scikit-learn uses 1 for k-means++): seeding on ``init_size`` rows is cheap there and
+        the better start lowers the final inertia. Above 64 clusters it is 1.
     reassignment_ratio : float, default=0.01
         Centres with less than this share of the heaviest centre's weight are moved.
     random_state : int, RandomState or None
@@ -143,6 +143,10 @@ class MiniBatchKMeans(BaseKMeans):
         self.random_state = random_state
         self.compute_labels = compute_labels
 
+    def _auto_seedings(self) -> int:
+        """3 seedings for up to 64 clusters; 1 above, where seeding costs grow with k²."""
+        return 3 if self.n_clusters <= 64 else 1
+
     def _seed(self, X, x_sq, weights, sampler, rng):
         """Best of ``n_init`` seedings, each judged on a weighted sample of rows."""
         n = X.shape[0]
@@ -156,7 +160,7 @@ class MiniBatchKMeans(BaseKMeans):
             sw = np.ones(size)
         Xs, xs_sq = X[sample], x_sq[sample]
         best, best_inertia = None, np.inf
-        runs = 3 if self.n_init == "auto" else int(self.n_init)
+        runs = self._auto_seedings() if self.n_init == "auto" else int(self.n_init)
         for _ in range(runs):
             centers = self._initial_centers(Xs, xs_sq, sw, rng)
             labels = assign(Xs, xs_sq, centers).labels
