@@ -131,10 +131,10 @@ def load_idx(images_path, labels_path=None, *, name: str | None = None) -> Datas
     return Dataset(images, labels, name or Path(images_path).name)
 
 
-def data_home(path=None) -> Path:
-    """Where data sets live: ``path``, else ``$PIXELMEANS_DATA``, else the user cache."""
-    if path is not None:
-        return Path(path)
+def resolve_data_home(data_home=None) -> Path:
+    """Where data sets live: ``data_home``, else ``$PIXELMEANS_DATA``, else the user cache."""
+    if data_home is not None:
+        return Path(data_home)
     if os.environ.get("PIXELMEANS_DATA"):
         return Path(os.environ["PIXELMEANS_DATA"])
     cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -171,15 +171,15 @@ def _download(url: str, target: Path, sha256: str, timeout: float) -> Path:
     return target
 
 
-def load_mnist(path=None, *, download: bool = False, base_url: str = MNIST_URL,
+def load_mnist(data_home=None, *, download: bool = False, base_url: str = MNIST_URL,
                timeout: float = 30.0) -> tuple[Dataset, Dataset]:
     """The MNIST digits: ``(train, test)`` with 60,000 and 10,000 images of 28×28.
 
-    Looks in ``path``, ``$PIXELMEANS_DATA`` or the user cache folder for the four IDX files
+    Looks in ``data_home``, ``$PIXELMEANS_DATA`` or the user cache folder for the four IDX files
     (raw or ``.gz``). With ``download=True`` missing files are fetched from ``base_url`` and
     kept only if their SHA-256 matches the canonical files.
     """
-    folder = data_home(path)
+    folder = resolve_data_home(data_home)
     found = {}
     for key, (stem, digest) in MNIST_FILES.items():
         where = _find(folder, stem)
