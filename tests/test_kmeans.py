@@ -270,7 +270,7 @@ def test_minibatch_partial_fit_converges(rng):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_accelerated_equals_lloyd_on_many_chunks(accelerated, dtype, monkeypatch, rng):
     """Both paths (gathered suspects and full passes) sum in the same order as Lloyd."""
-    monkeypatch.setattr(kernels, "CACHE_BYTES", 1 << 14)
+    monkeypatch.setattr(kernels, "CHUNK_BYTES", 1 << 14)
     X = np.concatenate([rng.normal(c, 2.0, (3000, 6)) for c in range(0, 60, 6)]).astype(dtype)
     init = X[rng.choice(len(X), 25, replace=False)]
     a = KMeans(25, init=init, algorithm="lloyd", tol=0).fit(X)

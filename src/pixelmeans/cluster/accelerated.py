@@ -147,7 +147,7 @@ def _upper_from(sq, delta):
     return np.sqrt(sq + delta)
 
 
-def _reassign(X, x_sq, weights, centers, labels, upper, bounds):
+def _reassign(X, x_sq, centers, labels, upper, bounds):
     """Recompute labels and bounds of the rows whose bounds no longer prove their label.
 
     Returns the :class:`Assignment` of a full pass when one was made (its distances serve
@@ -202,7 +202,7 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
         if n_iter > 1:
-            full = _reassign(X, x_sq, weights, centers, labels, upper, bounds)
+            full = _reassign(X, x_sq, centers, labels, upper, bounds)
         new_centers = updater.update(labels, centers, None if full is None else full.best)
         moved = new_centers.astype(np.float64) - centers
         shift = np.sqrt(np.einsum("ij,ij->i", moved, moved))
@@ -216,7 +216,7 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
             break
         previous = labels.copy()
     if not strict:
-        _reassign(X, x_sq, weights, centers, labels, upper, bounds)
+        _reassign(X, x_sq, centers, labels, upper, bounds)
     return labels, inertia(X, labels, centers, weights), centers, n_iter
 
 

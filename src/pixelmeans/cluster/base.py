@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .init import kmeans_plusplus_core, random_init
-from .kernels import assign, chunk_rows, chunks, inertia, row_norms_sq
+from .kernels import assign, inertia, row_norms_sq
 from .params import ArrayLike, Callable_, Interval, Options, RandomState, validate_params
 from .validation import check_init_array, check_n_clusters, check_weights
 
@@ -94,16 +94,8 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
         """Euclidean distance of each row of ``X`` to every centre, shape ``(n, k)``."""
         X = self._check_test_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        out = np.empty((X.shape[0], centers.shape[0]), dtype=X.dtype)
-        c_sq = row_norms_sq(centers)
-        for rows in chunks(X.shape[0], chunk_rows(centers.shape[0], X.shape[1], X.itemsize)):
-            block = X[rows] @ centers.T
-            block *= -2
-            block += c_sq
-            block += row_norms_sq(X[rows])[:, None]
-            np.maximum(block, 0, out=block)
-            out[rows] = np.sqrt(block)
-        return out
+        squared = assign(X, row_norms_sq(X), centers, everything=True).distances
+        return np.sqrt(squared, out=squared)
 
     def fit_transform(self, X, y=None, sample_weight=None):
         """Fit, then return the distances of the training rows to the centres."""

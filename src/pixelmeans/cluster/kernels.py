@@ -17,20 +17,12 @@ import scipy.sparse as sp
 
 # Temporary memory one chunk may use, in bytes. Tests lower it to exercise chunking.
 CHUNK_BYTES = 1 << 25
-# Working set aimed at for fused passes (distances, then sums, of one chunk).
-CACHE_BYTES = 1 << 25
 
 
 def chunk_rows(n_clusters: int, n_features: int, itemsize: int) -> int:
     """Rows per chunk so that a chunk's distance block and copies fit ``CHUNK_BYTES``."""
     per_row = itemsize * (3 * n_clusters + 2 * n_features) + 16
     return int(max(64, CHUNK_BYTES // per_row))
-
-
-def cache_rows(n_clusters: int, n_features: int, itemsize: int) -> int:
-    """Rows per chunk for passes that should stay in the CPU cache (about ``CACHE_BYTES``)."""
-    per_row = itemsize * (2 * n_clusters + n_features) + 16
-    return int(min(chunk_rows(n_clusters, n_features, itemsize), max(256, CACHE_BYTES // per_row)))
 
 
 def chunks(n_samples: int, size: int):
@@ -71,7 +63,7 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
 
     With ``second``, also the squared distance to the second nearest centre. With
     ``weights``, also each cluster's weighted row sum and total weight, computed in the same
-    pass while the chunk is in cache (as :func:`cluster_sums` would). With ``everything``,
+    pass and in the same chunks as :func:`cluster_sums`. With ``everything``,
     also the ``(n, k)`` squared distances to all centres.
     """
     n, k = X.shape[0], centers.shape[0]
@@ -82,7 +74,7 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     runner_up = np.empty(n, dtype=X.dtype) if second else None
     distances = np.empty((n, k), dtype=X.dtype) if everything else None
     sums = np.zeros((k, X.shape[1])) if weights is not None else None
-    size = cache_rows(k, X.shape[1], X.itemsize)
+    size = chunk_rows(k, X.shape[1], X.itemsize)
     for rows in chunks(n, size):
         Xc, xc_sq = X[rows], x_sq[rows]
         block = _shifted_block(Xc, centers_m2, c_sq)
@@ -137,7 +129,7 @@ def cluster_sums(X, labels, weights, n_clusters):
     pass in :func:`assign`, so both sum in the same order and give identical bits.
     """
     sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
-    for rows in chunks(X.shape[0], cache_rows(n_clusters, X.shape[1], X.itemsize)):
+    for rows in chunks(X.shape[0], chunk_rows(n_clusters, X.shape[1], X.itemsize)):
         _add_chunk_sums(sums, labels[rows], weights[rows], X[rows])
     return sums, np.bincount(labels, weights=weights, minlength=n_clusters)
 
