@@ -159,6 +159,11 @@ def _check_output(path: str | None, force: bool, *, image: bool) -> None:
         raise OutputExistsError(msg)
 
 
+def _load(args: argparse.Namespace):
+    """The command's SOURCE (a path, URL or '-' for standard input) as an image."""
+    return load_image(_source(args.source), max_pixels=args.max_pixels)
+
+
 def _source(text: str):
     if text == "-":
         return sys.stdin.buffer.read()
@@ -193,7 +198,7 @@ def format_palette(palette: Palette, fmt: str) -> str:
 def _run_palette(args: argparse.Namespace) -> None:
     _check_output(args.swatch, args.force, image=True)
     _check_output(args.output, args.force, image=False)
-    image = load_image(_source(args.source), max_pixels=args.max_pixels)
+    image = _load(args)
     palette = extract_palette(image, args.colors, color_space=args.space, random_state=args.seed)
     text = format_palette(palette, args.format)
     if args.swatch:
@@ -213,7 +218,7 @@ def _run_quantize(args: argparse.Namespace) -> None:
     if args.palette_from:
         palette = extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
                                   args.colors, color_space=args.space, random_state=args.seed)
-    image = load_image(_source(args.source), max_pixels=args.max_pixels)
+    image = _load(args)
     result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
                       palette=palette, random_state=args.seed)
     path = result.save(args.output, overwrite=args.force)
@@ -227,7 +232,7 @@ def _run_compress(args: argparse.Namespace) -> None:
             raise InvalidParameterError(msg)
         save_format(args.output)
         _check_output(args.output, args.force, image=True)
-    image = load_image(_source(args.source), max_pixels=args.max_pixels)
+    image = _load(args)
     bar = _ProgressBar()
     if args.output:
         report, result = compress(image, args.colors[0], color_space=args.space,

@@ -20,7 +20,7 @@ from skimage.metrics import structural_similarity
 from .color import rgb_to_lab
 from .errors import InvalidParameterError
 from .histogram import pack_rgb, unpack_rgb
-from .io import RGBImage, load_image
+from .io import RGBImage, as_image
 from .palette import DEFAULT_COLOR_SPACE
 from .quantize import Quantized, quantize
 
@@ -121,9 +121,8 @@ class CompressionSweep:
 def _errors(img: RGBImage, q: Quantized) -> tuple[float, float, float | None, float]:
     """MSE, PSNR, SSIM and mean ΔE2000 of the redrawn image against the original."""
     new = q.image
-    codes = pack_rgb(img.pixels).astype(np.int64) << 16 | q.labels.ravel().astype(np.int64)
-    if img.mask is not None:
-        codes = codes[img.mask.ravel()]
+    codes = img.counted(
+        pack_rgb(img.pixels).astype(np.int64) << 16 | q.labels.ravel().astype(np.int64))
     # Each distinct (colour, label) pair is measured once, weighted by its pixel count.
     pairs, counts = np.unique(codes, return_counts=True)
     old = unpack_rgb(pairs >> 16).astype(np.float64)
@@ -167,7 +166,7 @@ def compress(
     >>> report.mse, report.psnr, report.ssim
     (0.0, inf, 1.0)
     """
-    img = image if isinstance(image, RGBImage) else load_image(image)
+    img = as_image(image)
     q = quantize(img, n_colors, color_space=color_space, dither=dither,
                  random_state=random_state)
     return report_for(img, q), q
@@ -197,7 +196,7 @@ def compression_sweep(
     if not ks:
         msg = "ks must name at least one number of colours"
         raise InvalidParameterError(msg)
-    img = image if isinstance(image, RGBImage) else load_image(image)
+    img = as_image(image)
     reports = []
     for done, k in enumerate(ks, 1):
         reports.append(compress(img, k, color_space=color_space, dither=dither,

@@ -124,7 +124,7 @@ def _evaluate(model, k, seconds, X, y, X_eval, y_eval) -> KResult:
     n_labels = int(max(y.max(), y_eval.max())) + 1
     confusion = metrics.confusion_matrix(train, y, labels=np.arange(max(k, n_labels)))[
         :k, :n_labels]
-    majority = majority_mapping(train, y, k)
+    majority = np.where(sizes > 0, confusion.argmax(axis=1), -1)  # as majority_mapping
     purity = np.divide(confusion.max(axis=1), sizes, out=np.zeros(k), where=sizes > 0)
     predicted = model.predict(X_eval) if X_eval is not X else train
     accuracy = float(np.mean(majority[predicted] == y_eval))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .io import RGBImage, load_image
+from .io import as_image
 
 N_CODES = 1 << 24
 
@@ -103,9 +103,8 @@ def color_histogram(image) -> ColorHistogram:
     >>> h.colors.tolist(), h.counts.tolist()
     ([[0, 0, 255], [255, 0, 0]], [1, 2])
     """
-    img = image if isinstance(image, RGBImage) else load_image(image)
-    codes = pack_rgb(img.pixels)
-    return histogram_of_codes(codes if img.mask is None else codes[img.mask.ravel()])
+    img = as_image(image)
+    return histogram_of_codes(img.counted(pack_rgb(img.pixels)))
 
 
 def histogram_of_codes(codes: np.ndarray) -> ColorHistogram:

@@ -65,6 +65,10 @@ class RGBImage:
         """``(height, width)``."""
         return self.pixels.shape[0], self.pixels.shape[1]
 
+    def counted(self, per_pixel: np.ndarray) -> np.ndarray:
+        """The entries of a flat per-pixel array that belong to counted (opaque) pixels."""
+        return per_pixel if self.mask is None else per_pixel[self.mask.ravel()]
+
     @property
     def n_counted(self) -> int:
         """Number of pixels that count."""
@@ -141,6 +145,18 @@ def load_image(
         return _decode(data, name, max_pixels)
     msg = f"cannot read an image from a {type(source).__name__}"
     raise ImageReadError(msg)
+
+
+def as_image(source) -> RGBImage:
+    """An :class:`RGBImage` as it is (already checked when loaded), else :func:`load_image`.
+
+    Examples
+    --------
+    >>> img = load_image(np.zeros((1, 1, 3), np.uint8))
+    >>> as_image(img) is img
+    True
+    """
+    return source if isinstance(source, RGBImage) else load_image(source)
 
 
 def _read_file(path: Path) -> bytes:

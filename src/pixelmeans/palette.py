@@ -20,7 +20,7 @@ from .cluster import KMeans
 from .color import COLOR_SPACES, from_srgb, to_hex, to_srgb, to_uint8
 from .errors import InvalidParameterError
 from .histogram import ColorHistogram, color_histogram
-from .io import RGBImage, load_image
+from .io import as_image
 
 # Above this many distinct colours, cluster colour bins instead of exact colours: seed on
 # 5-bit bins (about 10k at most in photos), refine on 6-bit bins (at most 4 levels wide).
@@ -232,6 +232,6 @@ def extract_palette(
     (['#000000', '#ff0000'], [0.7, 0.3])
     """
     _check(n_colors, color_space)
-    img = image if isinstance(image, RGBImage) else load_image(image)
+    img = as_image(image)
     return palette_from_histogram(color_histogram(img), n_colors, color_space=color_space,
                                   random_state=random_state, source=img.source)

@@ -18,7 +18,7 @@ from .cluster.kernels import assign, row_norms_sq
 from .color import from_srgb
 from .errors import InvalidParameterError
 from .histogram import N_CODES, ColorHistogram, histogram_of_codes, pack_rgb
-from .io import RGBImage, load_image, write_atomically
+from .io import RGBImage, as_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, _check, palette_from_histogram
 
 SAVE_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
@@ -251,16 +251,15 @@ def quantize(
     if palette is not None and not isinstance(palette, Palette):
         msg = f"palette must be a pixelmeans Palette; got {type(palette).__name__}"
         raise InvalidParameterError(msg)
-    img = image if isinstance(image, RGBImage) else load_image(image)
+    img = as_image(image)
     codes = pack_rgb(img.pixels)
-    hist = histogram_of_codes(codes if img.mask is None else codes[img.mask.ravel()])
+    hist = histogram_of_codes(img.counted(codes))
     if palette is None:
         palette = palette_from_histogram(hist, n_colors, color_space=color_space,
                                          random_state=random_state, source=img.source)
     if dither:
         labels = _dithered(img, palette).ravel()
-        counted = labels if img.mask is None else labels[img.mask.ravel()]
-        palette, remap = _reorder(palette, counted, None, img.source, color_space)
+        palette, remap = _reorder(palette, img.counted(labels), None, img.source, color_space)
     else:
         nearest = nearest_colors(hist.colors, palette.colors, color_space)
         palette, remap = _reorder(palette, nearest, hist.counts, img.source, color_space)
