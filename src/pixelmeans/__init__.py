@@ -18,6 +18,8 @@ from .histogram import ColorHistogram, color_histogram
 from .io import RGBImage, load_image
 from .palette import Palette, PaletteWarning, extract_palette, palette_from_histogram
 from .quantize import Quantized, quantize
+from .regions import Region
+from .segment import Segmentation, segment
 
 __version__ = "0.1.0"
 
@@ -38,6 +40,8 @@ __all__ = [
     "PixelmeansError",
     "Quantized",
     "RGBImage",
+    "Region",
+    "Segmentation",
     "__version__",
     "color_histogram",
     "compress",
@@ -47,4 +51,5 @@ __all__ = [
     "load_image",
     "palette_from_histogram",
     "quantize",
+    "segment",
 ]

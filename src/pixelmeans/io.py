@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
 import threading
 import urllib.error
@@ -351,4 +352,57 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    return target
+
+
+def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
+                            overwrite: bool = False) -> Path:
+    """Fill a new folder through a temporary folder beside it, then move it into place.
+
+    ``write(tmp_folder)`` produces the content. An existing empty folder is replaced; a
+    non-empty one only with ``overwrite`` (it is removed once the new one is in place). On
+    any error nothing is left behind and an existing folder is untouched.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "result"
+    >>> _ = write_folder_atomically(out, lambda p: (p / "a.txt").write_text("hi"))
+    >>> sorted(f.name for f in out.iterdir())
+    ['a.txt']
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        msg = f"{target}: already exists and is not a folder"
+        raise OutputExistsError(msg)
+    occupied = target.is_dir() and any(target.iterdir())
+    if occupied and not overwrite:
+        msg = f"{target}: folder is not empty; pass overwrite=True (--force) to replace it"
+        raise OutputExistsError(msg)
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        msg = f"{target}: folder {parent} does not exist"
+        raise OutputError(msg)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        msg = f"{target}: cannot write in {parent} ({exc.strerror or exc})"
+        raise OutputError(msg) from None
+    old = None
+    try:
+        os.chmod(tmp, 0o777 & ~_current_umask())
+        write(tmp)
+        if occupied:
+            old = parent / f".{target.name}.{os.getpid()}.old"
+            os.rename(target, old)
+        os.rename(tmp, target)  # onto a missing or empty folder only
+    except BaseException:
+        if old is not None and not target.exists():
+            os.rename(old, target)
+            old = None
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return target
