@@ -113,3 +113,40 @@ def test_console_script_runs_as_a_program():
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2
     assert result.stderr == "pixelmeans: error: nope.png: no such file\n"
+
+
+def test_segment_writes_the_folder_and_prints_segments(capsys, tmp_path):
+    out = tmp_path / "seg"
+    status, text, err = run(capsys, "segment", PHOTO, "-k", "3", "-o", str(out),
+                            "--spatial", "0.5", "--min-region", "100")
+    assert status == 0, err
+    assert text.splitlines()[0].startswith(f"{out}: 3 segments")
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["spatial_weight"] == 0.5 and summary["min_region"] == 100
+    assert min(r["area"] for r in summary["regions"]) >= 100
+    assert len(list((out / "masks").iterdir())) == 3
+    status, _, err = run(capsys, "segment", PHOTO, "-k", "3", "-o", str(out))
+    assert status == 2 and "--force" in err and err.count("\n") == 1
+    status, _, _ = run(capsys, "segment", PHOTO, "-k", "2", "-o", str(out), "--force")
+    assert status == 0 and len(list((out / "masks").iterdir())) == 2
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["-k", "0"], "positive whole number"),
+    (["--spatial", "-1"], "number >= 0"),
+    (["--spatial", "nan"], "number >= 0"),
+    (["--min-region", "x"], "positive whole number"),
+    (["-k", "300"], "n_segments"),
+])
+def test_segment_errors(capsys, tmp_path, argv, message):
+    status, _, err = run(capsys, "segment", PHOTO, "-o", str(tmp_path / "s"), *argv)
+    assert status == 2 and message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_segment_of_a_corrupt_file_writes_nothing(capsys, tmp_path):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    status, _, err = run(capsys, "segment", str(bad), "-o", str(tmp_path / "s"))
+    assert status == 2 and "bad.png" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.png"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from sklearn.datasets import load_digits
 
 from pixelmeans import MissingDependencyError
@@ -13,6 +15,9 @@ from pixelmeans.cli import main
 from pixelmeans.dataset_report import cluster_dataset
 
 pytest.importorskip("matplotlib", reason="the 'plot' extra (matplotlib) is not installed")
+
+PHOTO = str(Path(__file__).parents[1] / "src" / "pixelmeans" / "data" / "coffee.jpg")
+PHOTO_ARRAY = np.asarray(Image.open(PHOTO).convert("RGB"))[::4, ::4].copy()
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +79,87 @@ def test_missing_matplotlib_is_one_clear_error(monkeypatch, digits_report):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'pixelmeans\[plot\]'"):
         plot.k_figure(digits_report[1])
+
+
+def test_palette_figure_has_one_bar_per_colour_as_wide_as_its_share():
+    from pixelmeans import extract_palette, plot
+
+    palette = extract_palette(PHOTO_ARRAY, 5)
+    fig = plot.palette_figure(palette)
+    bars = fig.axes[0].patches
+    assert len(bars) == 5
+    np.testing.assert_allclose([b.get_width() for b in bars], palette.weights)
+    np.testing.assert_allclose([b.get_facecolor()[:3] for b in bars], palette.colors / 255)
+
+
+@pytest.mark.parametrize("space", ["rgb", "lab"])
+def test_color_clouds_before_and_after(space):
+    from pixelmeans import plot, quantize
+    from pixelmeans.color import from_srgb
+
+    q = quantize(PHOTO_ARRAY, 6, color_space=space)
+    fig = plot.color_cloud_figure(PHOTO_ARRAY, q, space=space, n_points=500)
+    before, after = fig.axes
+    assert before.name == after.name == "3d"
+    points = before.collections[0]
+    assert len(points.get_offsets()) == 500
+    assert len(after.collections[0].get_offsets()) == 500
+    assert len(after.collections[1].get_offsets()) == 6  # the palette, as big markers
+    # every "after" point is drawn in one of the palette's colours
+    drawn = np.unique(np.round(after.collections[0].get_facecolor()[:, :3] * 255), axis=0)
+    assert {tuple(c) for c in drawn.astype(int).tolist()} <= {
+        tuple(c) for c in q.palette.colors.tolist()}
+    labels = ("L*", "a*", "b*") if space == "lab" else ("R", "G", "B")
+    assert (before.get_xlabel(), before.get_ylabel(), before.get_zlabel()) == labels
+    lo = from_srgb(np.array([0.0, 0.0, 0.0]), space)[0]
+    assert before.get_xlim()[0] <= lo * (255 if space == "rgb" else 1) + 1
+
+
+def test_color_cloud_samples_only_opaque_pixels():
+    from pixelmeans import plot
+    from pixelmeans.io import RGBImage
+
+    pixels = np.zeros((10, 10, 3), np.uint8)
+    pixels[:, 5:] = 255
+    mask = np.zeros((10, 10), bool)
+    mask[:, 5:] = True  # only white pixels count
+    fig = plot.color_cloud_figure(RGBImage(pixels, mask), n_points=1000)
+    points = fig.axes[0].collections[0]
+    assert len(points.get_offsets()) == 50
+    assert (points.get_facecolor()[:, :3] == 1.0).all()
+
+
+def test_elbow_and_sweep_figures():
+    from pixelmeans import compression_sweep, plot
+    from pixelmeans.elbow import elbow_curve
+
+    curve = elbow_curve(PHOTO_ARRAY, [2, 4, 8, 16])
+    fig = plot.elbow_figure(curve)
+    line = fig.axes[0].lines[0]
+    assert list(line.get_xdata()) == [2, 4, 8, 16]
+    np.testing.assert_allclose(line.get_ydata(), curve.inertia)
+    marker = fig.axes[0].lines[1]
+    assert list(marker.get_xdata()) == [curve.chosen]
+    sweep = compression_sweep(PHOTO_ARRAY, [2, 8])
+    sfig = plot.sweep_figure(sweep)
+    size_line, psnr_line = sfig.axes[0].lines[0], sfig.axes[1].lines[0]
+    np.testing.assert_allclose(size_line.get_ydata(), [r.png_bytes / 1024 for r in sweep.reports])
+    np.testing.assert_allclose(psnr_line.get_ydata(), [r.psnr for r in sweep.reports])
+
+
+@pytest.mark.parametrize("kind", ["palette", "colors", "elbow", "sweep"])
+def test_cli_plot_writes_a_picture(tmp_path, capsys, kind):
+    out = tmp_path / f"{kind}.png"
+    ks = {"palette": "4", "colors": "4", "elbow": "2,4,8", "sweep": "2,8"}[kind]
+    assert main(["plot", kind, PHOTO, "-k", ks, "-o", str(out)]) == 0
+    with Image.open(out) as im:
+        assert im.format == "PNG" and im.width > 300
+
+
+def test_cli_plot_errors(tmp_path, capsys):
+    assert main(["plot", "colors", PHOTO, "-k", "4,8", "-o", str(tmp_path / "a.png")]) == 2
+    assert "single -k" in capsys.readouterr().err
+    assert main(["plot", "elbow", PHOTO, "-o", str(tmp_path / "a.jpg")]) == 2
+    assert "charts are saved as" in capsys.readouterr().err
+    assert main(["plot", "swirl", PHOTO, "-o", str(tmp_path / "a.png")]) == 2
+    assert list(tmp_path.iterdir()) == []

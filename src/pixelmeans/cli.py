@@ -20,12 +20,16 @@ from .color import COLOR_SPACES
 from .compress import DEFAULT_SWEEP, CompressionSweep, compress, compression_sweep
 from .dataset_report import centroid_grid, cluster_dataset
 from .datasets import load_dataset
+from .elbow import DEFAULT_KS, elbow_curve
 from .errors import InvalidParameterError, OutputExistsError, PixelmeansError
 from .io import DEFAULT_MAX_PIXELS, load_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette
 from .quantize import quantize, save_format
+from .segment import segment
 
 PALETTE_FORMATS = ("text", "json", "css", "gpl", "hex")
+PLOT_KINDS = ("palette", "colors", "elbow", "sweep")
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
 
 
@@ -128,7 +132,68 @@ def _build_parser() -> argparse.ArgumentParser:
     clu.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     clu.add_argument("--force", action="store_true", help="replace existing output files")
     clu.set_defaults(run=_run_cluster)
+
+    seg = commands.add_parser("segment", help="split an image into k colour regions",
+                              description="Split an image into k colour segments; write the "
+                                          "label map, one mask and one cut-out per segment, "
+                                          "an outlined overlay and a JSON summary to FOLDER.")
+    seg.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    seg.add_argument("-k", "--segments", type=_positive_int, default=5, metavar="N",
+                     help="number of segments (default: 5)")
+    seg.add_argument("-o", "--output", metavar="FOLDER", required=True,
+                     help="folder to create (must not exist, or be empty, unless --force)")
+    seg.add_argument("--spatial", type=_non_negative_float, default=0.0, metavar="W",
+                     help="weight of pixel position next to colour; 0 = colour only, "
+                          "1 = crossing the image costs as much as black to white (default: 0)")
+    seg.add_argument("--min-region", type=_non_negative_int, default=0, metavar="PIXELS",
+                     help="merge connected regions smaller than this into their most similar "
+                          "neighbour (default: 0, off)")
+    seg.add_argument("--space", choices=COLOR_SPACES, default="lab",
+                     help="colour space to compare colours in (default: lab)")
+    seg.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    seg.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
+                     metavar="N", help="refuse larger images (default: 250000000)")
+    seg.add_argument("--force", action="store_true", help="replace a non-empty FOLDER")
+    seg.set_defaults(run=_run_segment)
+
+    plo = commands.add_parser("plot", help="draw a chart of an image's colours (needs the "
+                                           "'plot' extra)",
+                              description="palette: the palette as a bar of shares; colors: "
+                                          "the colours as a 3-D cloud before and after "
+                                          "quantization; elbow: error against k with the "
+                                          "elbow marked; sweep: PNG size and PSNR against k.")
+    plo.add_argument("kind", choices=PLOT_KINDS, metavar="KIND",
+                     help=f"one of {', '.join(PLOT_KINDS)}")
+    plo.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    plo.add_argument("-o", "--output", metavar="OUT.png", required=True,
+                     help="picture to write (.png, .svg or .pdf)")
+    plo.add_argument("-k", "--colors", type=_k_list, metavar="K[,K...]",
+                     help="colours: one k for palette/colors (default: 8), several for "
+                          "elbow/sweep (default: 2..32 / 2,4,...,256)")
+    plo.add_argument("--space", choices=COLOR_SPACES, default=DEFAULT_COLOR_SPACE,
+                     help=f"colour space to cluster and draw in (default: "
+                          f"{DEFAULT_COLOR_SPACE})")
+    plo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    plo.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
+                     metavar="N", help="refuse larger images (default: 250000000)")
+    plo.add_argument("--force", action="store_true", help="replace an existing output file")
+    plo.set_defaults(run=_run_plot)
     return parser
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0 or value == float("inf"):
+        msg = f"expected a number >= 0, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    return 0 if text.strip() == "0" else _positive_int(text)
 
 
 def _add_common(sub: argparse.ArgumentParser) -> None:
@@ -292,6 +357,62 @@ def _save_plots(folder: Path, report, train, force: bool) -> None:
     for name, figure in figures.items():
         write_atomically(folder / name, lambda p, f=figure: f.savefig(p, format="png", dpi=100),
                          overwrite=force)
+
+
+def _run_segment(args: argparse.Namespace) -> None:
+    target = Path(args.output)
+    if target.exists() and not (target.is_dir() and not any(target.iterdir())) \
+            and not args.force:
+        msg = f"{target}: already exists and is not an empty folder; use --force to replace it"
+        raise OutputExistsError(msg)
+    image = _load(args)
+    result = segment(image, args.segments, color_space=args.space,
+                     spatial_weight=args.spatial, min_region=args.min_region,
+                     random_state=args.seed)
+    result.save(target, overwrite=args.force)
+    summary = result.to_dict(max_regions=0)
+    sys.stdout.write(f"{target}: {len(result)} segments, {summary['n_regions']:,} regions\n")
+    for s in summary["segments"]:
+        sys.stdout.write(f"{_color_block(s['rgb'])}{s['index']:>3}  {s['hex']}  "
+                         f"{s['share']:>7.1%}  {s['regions']:>8,} regions\n")
+
+
+def _run_plot(args: argparse.Namespace) -> None:
+    from . import plot
+
+    if Path(args.output).suffix.lower() not in PLOT_SUFFIXES:
+        msg = f"{args.output}: charts are saved as {', '.join(PLOT_SUFFIXES)}"
+        raise InvalidParameterError(msg)
+    _check_output(args.output, args.force, image=False)
+    plot.require_matplotlib()
+    single = args.kind in ("palette", "colors")
+    if single and args.colors and len(args.colors) != 1:
+        msg = f"plot {args.kind} takes a single -k"
+        raise InvalidParameterError(msg)
+    image = _load(args)
+    bar = _ProgressBar()
+    if args.kind == "palette":
+        k = args.colors[0] if args.colors else 8
+        figure = plot.palette_figure(extract_palette(image, k, color_space=args.space,
+                                                     random_state=args.seed))
+    elif args.kind == "colors":
+        k = args.colors[0] if args.colors else 8
+        quantized = quantize(image, k, color_space=args.space, random_state=args.seed)
+        figure = plot.color_cloud_figure(image, quantized, space=args.space,
+                                         random_state=args.seed)
+    elif args.kind == "elbow":
+        curve = elbow_curve(image, args.colors or DEFAULT_KS, color_space=args.space,
+                            random_state=args.seed, progress=bar)
+        figure = plot.elbow_figure(curve)
+        sys.stdout.write(f"elbow at k = {curve.chosen}\n")
+    else:
+        figure = plot.sweep_figure(compression_sweep(
+            image, args.colors or list(DEFAULT_SWEEP), color_space=args.space,
+            random_state=args.seed, progress=bar))
+    bar.close()
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    write_atomically(args.output, lambda p: figure.savefig(p, format=suffix, dpi=110),
+                     overwrite=args.force)
 
 
 class _ProgressBar:

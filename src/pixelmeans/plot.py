@@ -6,9 +6,18 @@ Every function returns a ``matplotlib.figure.Figure``; nothing is shown or saved
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from .errors import require
+from .color import COLOR_SPACES, from_srgb
+from .errors import InvalidParameterError, require
+from .io import as_image
+
+
+def require_matplotlib() -> None:
+    """Fail early, with the install command, when the ``plot`` extra is missing."""
+    require("matplotlib", "plot", "Drawing charts")
 
 
 def _figure(width: float, height: float):
@@ -94,4 +103,138 @@ def extremes_figure(result, X, image_shape, *, per_cluster: int = 3, max_cluster
             if j < len(picks) and len(ranked):
                 ax.imshow(X[picks[j]].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1)
         axes[c, 0].set_title(f"cluster {c}: nearest … farthest", fontsize=7, loc="left")
+    return fig
+
+
+def palette_figure(palette):
+    """The palette as one bar split by share, each part labelled with its hex and share.
+
+    Examples
+    --------
+    >>> from pixelmeans.palette import Palette
+    >>> p = Palette(np.array([[200, 0, 0], [0, 0, 200]], np.uint8), np.array([0.75, 0.25]))
+    >>> len(palette_figure(p).axes[0].patches)
+    2
+    """
+    fig = _figure(8, 1.6)
+    ax = fig.subplots()
+    left = 0.0
+    for hex_color, share in zip(palette.hex, palette.weights, strict=True):
+        ax.barh(0, share, left=left, color=hex_color, edgecolor="white", linewidth=0.5)
+        if share >= 0.04:
+            light = np.mean([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]) > 140
+            ax.text(left + share / 2, 0, f"{hex_color}\n{share:.0%}", ha="center", va="center",
+                    fontsize=7, color="black" if light else "white")
+        left += share
+    ax.set_xlim(0, 1)
+    ax.set_axis_off()
+    ax.set_title(f"{len(palette)} colours of {palette.source}", fontsize=9)
+    return fig
+
+
+def _cloud(ax, points, colors, space, title):
+    ax.scatter(points[:, 0], points[:, 1], points[:, 2], c=colors / 255.0, s=2, depthshade=False)
+    names = {"rgb": ("R", "G", "B"), "lab": ("L*", "a*", "b*"), "oklab": ("L", "a", "b")}[space]
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.set_zlabel(names[2])
+    ax.set_title(title, fontsize=9)
+
+
+def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: int = 4000,
+                       random_state=0):
+    """The image's colours as a 3-D point cloud, each point drawn in its own colour.
+
+    ``n_points`` pixels are sampled (the same ones in both panels). With a
+    :class:`~pixelmeans.Quantized` result, a second panel shows the same pixels in the colour
+    they were redrawn with, and the palette as large markers.
+
+    Examples
+    --------
+    >>> img = np.random.default_rng(0).integers(0, 256, (20, 20, 3), dtype=np.uint8)
+    >>> fig = color_cloud_figure(img, n_points=100)
+    >>> len(fig.axes[0].collections[0].get_offsets())
+    100
+    """
+    if space not in COLOR_SPACES:
+        msg = f"space must be one of {', '.join(COLOR_SPACES)}; got {space!r}"
+        raise InvalidParameterError(msg)
+    img = as_image(image)
+    colors = img.counted(img.pixels.reshape(-1, 3))
+    rng = np.random.default_rng(random_state)
+    pick = rng.choice(len(colors), size=min(n_points, len(colors)), replace=False)
+    sample = colors[pick]
+
+    def where(c):
+        return from_srgb(c / 255.0, space) * (255.0 if space == "rgb" else 1.0)
+
+    panels = 1 if quantized is None else 2
+    fig = _figure(5 * panels, 4.6)
+    ax = fig.add_subplot(1, panels, 1, projection="3d")
+    name = Path(img.source).name or img.source
+    _cloud(ax, where(sample), sample, space, f"{len(sample):,} pixels of {name}")
+    if quantized is not None:
+        redrawn = quantized.palette.colors[img.counted(quantized.labels.ravel())[pick]]
+        ax2 = fig.add_subplot(1, 2, 2, projection="3d")
+        _cloud(ax2, where(sample), redrawn, space,
+               f"after quantization to {len(quantized.palette)} colours")
+        centers = where(quantized.palette.colors)
+        ax2.scatter(centers[:, 0], centers[:, 1], centers[:, 2],
+                    c=quantized.palette.colors / 255.0, s=120, edgecolors="black",
+                    depthshade=False)
+    return fig
+
+
+def elbow_figure(curve):
+    """Quantization error against k, with the elbow marked.
+
+    Examples
+    --------
+    >>> from pixelmeans.elbow import ElbowCurve
+    >>> fig = elbow_figure(ElbowCurve((2, 4, 8), np.array([9.0, 3.0, 2.0]), "rgb", 4))
+    >>> fig.axes[0].lines[0].get_xdata().tolist()
+    [2, 4, 8]
+    """
+    fig = _figure(6, 3.5)
+    ax = fig.subplots()
+    ax.plot(curve.ks, curve.inertia, "o-", color="tab:blue")
+    chosen = curve.ks.index(curve.chosen)
+    ax.plot([curve.chosen], [curve.inertia[chosen]], "o", ms=14, mfc="none", color="tab:red")
+    ax.axvline(curve.chosen, color="tab:red", linestyle=":", linewidth=1)
+    ax.annotate(f"elbow: k = {curve.chosen}", (curve.chosen, curve.inertia[chosen]),
+                xytext=(12, 12), textcoords="offset points", color="tab:red")
+    ax.set_xlabel("k (colours)")
+    ax.set_ylabel(f"mean squared error per pixel ({curve.color_space})")
+    return fig
+
+
+def sweep_figure(sweep):
+    """Indexed PNG size and PSNR against k for a compression sweep.
+
+    Examples
+    --------
+    >>> from pixelmeans import compression_sweep
+    >>> img = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    >>> fig = sweep_figure(compression_sweep(img, [2, 4]))
+    >>> [len(ax.lines[0].get_xdata()) for ax in fig.axes]
+    [2, 2]
+    """
+    reports = sweep.reports
+    ks = [r.n_colors for r in reports]
+    fig = _figure(6, 3.5)
+    ax = fig.subplots()
+    ax.plot(ks, [r.png_bytes / 1024 for r in reports], "o-", color="tab:blue")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.set_xlabel("k (colours)")
+    ax.set_ylabel("indexed PNG size (KiB)", color="tab:blue")
+    twin = ax.twinx()
+    psnr = [r.psnr if np.isfinite(r.psnr) else np.nan for r in reports]
+    twin.plot(ks, psnr, "s-", color="tab:orange")
+    twin.set_ylabel("PSNR (dB)", color="tab:orange")
+    original = reports[0].original_bytes
+    if original:
+        ax.axhline(original / 1024, color="tab:blue", linestyle=":", linewidth=1)
+        ax.annotate("original file", (ks[0], original / 1024), xytext=(4, 4),
+                    textcoords="offset points", fontsize=8, color="tab:blue")
     return fig
