@@ -36,6 +36,7 @@ lint: $(DEV_STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_kmeans.py
 	$(BIN)/python benchmarks/bench_images.py
+	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_datasets.py
 
 clean:
