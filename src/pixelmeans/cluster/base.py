@@ -15,6 +15,7 @@ from sklearn.base import (
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .dask import is_dask_collection, predict_lazy, transform_lazy
 from .init import kmeans_plusplus_core, random_init
 from .kernels import assign, inertia, row_norms_sq
 from .params import ArrayLike, Callable_, Interval, Options, RandomState, validate_params
@@ -82,6 +83,9 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
         >>> bool(km.predict([[0.1]])[0] == km.predict([[0.0]])[0])
         True
         """
+        if is_dask_collection(X):
+            check_is_fitted(self)
+            return predict_lazy(X, self.cluster_centers_)
         X = self._check_test_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
         return assign(X, row_norms_sq(X), centers).labels
@@ -92,6 +96,9 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def transform(self, X):
         """Euclidean distance of each row of ``X`` to every centre, shape ``(n, k)``."""
+        if is_dask_collection(X):
+            check_is_fitted(self)
+            return transform_lazy(X, self.cluster_centers_)
         X = self._check_test_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
         squared = assign(X, row_norms_sq(X), centers, everything=True).distances

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from ..errors import InvalidParameterError
 from .accelerated import elkan, hamerly
 from .base import BaseKMeans, random_state_of
+from .dask import fit_dask, is_dask_collection
 from .duplicates import collapse_duplicates
 from .kernels import row_norms_sq, weighted_tolerance
 from .lloyd import lloyd
-from .params import Options
+from .params import ArrayLike, Callable_, Options, validate_params
 from .validation import warn_if_fewer_clusters
 
 _ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "elkan": elkan}
@@ -47,9 +49,12 @@ class KMeans(BaseKMeans):
     ----------
     n_clusters : int, default=8
         Number of clusters.
-    init : {"k-means++", "random"}, callable or array of shape (n_clusters, n_features)
+    init : {"k-means++", "k-means||", "random"}, callable or array of shape (n_clusters, \
+n_features)
         Seeding: greedy k-means++ (weighted), rows drawn at random in proportion to their
-        weight, ``init(X, n_clusters, random_state)``, or explicit centres.
+        weight, ``init(X, n_clusters, random_state)``, or explicit centres. For a Dask
+        array, "k-means++" and "random" run on a uniform sample of the rows, and
+        "k-means||" (Dask arrays only) oversamples candidates over all the blocks.
     n_init : "auto" or int, default="auto"
         Number of seeded runs; the one with the lowest inertia is kept. "auto" is 1 for
         k-means++ and explicit centres, 10 for "random".
@@ -93,6 +98,7 @@ class KMeans(BaseKMeans):
     _parameter_constraints: ClassVar[dict] = {
         **BaseKMeans._parameter_constraints,
         "algorithm": [Options(("auto", *_ALGORITHMS))],
+        "init": [Options(("k-means++", "k-means||", "random")), Callable_(), ArrayLike()],
     }
 
     def __init__(
@@ -119,8 +125,10 @@ class KMeans(BaseKMeans):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Float32 input is computed in float32; anything else in float64.
+        X : array-like or Dask array of shape (n_samples, n_features)
+            Float32 input is computed in float32; anything else in float64. A Dask array is
+            clustered block by block on Dask's current scheduler (``labels_`` is then a
+            lazy Dask array; see :mod:`pixelmeans.cluster.dask`).
         y : ignored
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights; a weight of N is the same as N repeated rows.
@@ -129,6 +137,14 @@ class KMeans(BaseKMeans):
         -------
         self
         """
+        if is_dask_collection(X):
+            validate_params(type(self).__name__, self.get_params(deep=False),
+                            self._parameter_constraints)
+            return fit_dask(self, X, sample_weight)
+        if isinstance(self.init, str) and self.init == "k-means||":
+            msg = ("init='k-means||' seeds over the blocks of a Dask array; in-memory data "
+                   "use 'k-means++' (the same seeding, without the distributed passes)")
+            raise InvalidParameterError(msg)
         X, weights = self._check_fit_data(X, sample_weight)
         rng = random_state_of(self)
         collapsed = collapse_duplicates(X, weights)

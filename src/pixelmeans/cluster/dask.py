@@ -1,0 +1,344 @@
+"""K-means over Dask arrays (the ``dask`` extra): every Lloyd step is one map-reduce.
+
+Each pass sends the ``k×d`` centres to every row block and brings back only per-block partial
+results (cluster sums ``k×d``, weights ``k``, inertia), summed in a tree; one ``compute`` per
+iteration. Seeding is k-means|| (Bahmani et al. 2012: a few rounds that oversample candidates
+over the same blocks, then weighted k-means++ and Lloyd on the candidates in memory) or
+k-means++ on a uniform sample. The iteration, the tolerance, the empty-cluster relocation and
+the final assignment follow the in-memory engine, so from the same initial centres both
+return the same centres and labels (to float rounding).
+
+Blocks are kept in the cluster's memory (``persist``) when they take at most half of it;
+larger data are streamed from their source at every pass. Everything runs on Dask's current
+scheduler: a ``distributed.Client`` when one is active.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..errors import InvalidParameterError, require
+from .init import kmeans_plusplus_core
+from .kernels import assign, row_norms_sq
+
+OVERSAMPLING = 2.0  # candidates per round, in units of k (Bahmani et al. use 0.5k..2k)
+ROUNDS = 5
+PLUSPLUS_SAMPLE = 100  # k-means++ on a sample of this many rows per cluster (at least 10,000)
+
+
+def is_dask_collection(X) -> bool:
+    """True for a Dask array, without importing Dask."""
+    return type(X).__module__.split(".")[0] == "dask" and hasattr(X, "dask")
+
+
+def _dask():
+    require("dask", "dask", "Clustering a Dask array")
+    import dask
+    import dask.array as da
+
+    return dask, da
+
+
+# -- per-block kernels (numpy in, numpy out; they run on the workers) ------------------------
+def _block_moments(X, w):
+    w = w.astype(np.float64)
+    Xf = X.astype(np.float64)
+    return np.array([w.sum(), w.min(initial=np.inf)]), w @ Xf, w @ (Xf * Xf)
+
+
+def _block_step(X, w, centers):
+    """Per-cluster weighted sums and weights, and the inertia, of one block."""
+    a = assign(X, row_norms_sq(X), centers, weights=w.astype(X.dtype))
+    return a.sums, a.totals.astype(np.float64), float(a.best.astype(np.float64) @ w)
+
+
+def _block_farthest(X, w, centers, m):
+    """The ``m`` rows farthest from their centres: (distance², row, weight, label)."""
+    a = assign(X, row_norms_sq(X), centers)
+    top = np.argsort(-a.best, kind="stable")[:m]
+    return a.best[top].astype(np.float64), X[top], w[top], a.labels[top]
+
+
+def _block_cost(X, w, candidates):
+    return float(assign(X, row_norms_sq(X), candidates).best.astype(np.float64) @ w)
+
+
+def _block_oversample(X, w, candidates, factor, seed):
+    """Rows drawn independently with probability ``min(1, factor · w · D²)``."""
+    best = assign(X, row_norms_sq(X), candidates).best.astype(np.float64)
+    keep = np.random.default_rng(seed).random(len(X)) < factor * w * best
+    return X[keep]
+
+
+def _block_nearest_weight(X, w, candidates):
+    labels = assign(X, row_norms_sq(X), candidates).labels
+    return np.bincount(labels, weights=w, minlength=len(candidates))
+
+
+def _block_pick(X, w, u):
+    """The row where the running weight passes ``u`` (a draw ∝ weight within the block)."""
+    index = int(np.searchsorted(np.cumsum(w), u, side="right"))
+    return X[min(index, len(X) - 1)]
+
+
+def _sum(parts):
+    """Element-wise sum of a list of equal-shaped tuples (or arrays, or floats)."""
+    first = parts[0]
+    if isinstance(first, tuple):
+        return tuple(_sum([p[i] for p in parts]) for i in range(len(first)))
+    return sum(parts[1:], first)
+
+
+class DaskData:
+    """A Dask array and its weights, cut into row blocks (all columns in each block)."""
+
+    def __init__(self, X, sample_weight):
+        dask, da = _dask()
+        if X.ndim != 2:
+            msg = f"Expected a 2-D Dask array; got {X.ndim} dimensions"
+            raise InvalidParameterError(msg)
+        if any(np.isnan(c) for c in X.chunks[0]):
+            msg = "the Dask array has unknown chunk sizes; call X.compute_chunk_sizes() first"
+            raise InvalidParameterError(msg)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        X = X.astype(dtype).rechunk({1: -1})
+        if sample_weight is None:
+            weights = da.ones(X.shape[0], chunks=(X.chunks[0],), dtype=np.float64)
+        else:
+            weights = da.asarray(sample_weight).astype(np.float64)
+            if weights.shape != (X.shape[0],):
+                msg = (f"sample_weight.shape == {weights.shape}, expected "
+                       f"({X.shape[0]},)")
+                raise InvalidParameterError(msg)
+            weights = weights.rechunk((X.chunks[0],))
+        X, weights = _maybe_persist(dask, X, weights)
+        self.dask, self.X, self.weights = dask, X, weights
+        self.blocks = list(X.to_delayed().ravel())
+        self.weight_blocks = list(weights.to_delayed().ravel())
+        self.n_samples, self.n_features = X.shape
+        self.dtype = np.dtype(dtype)
+
+    def map_reduce(self, kernel, *args):
+        """``kernel(X_block, w_block, *args)`` on every block, summed in a tree."""
+        delayed = self.dask.delayed
+        parts = [delayed(kernel)(xb, wb, *args)
+                 for xb, wb in zip(self.blocks, self.weight_blocks, strict=True)]
+        while len(parts) > 1:
+            parts = [delayed(_sum)(parts[i:i + 8]) for i in range(0, len(parts), 8)]
+        return self.dask.compute(parts[0])[0]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.n_samples, self.n_features
+
+    def map(self, kernel, *per_block_args):
+        """``kernel(X_block, w_block, *args_i)`` on every block; the list of results.
+
+        Each of ``per_block_args`` holds one value per block.
+        """
+        delayed = self.dask.delayed
+        args = list(zip(*per_block_args, strict=True)) if per_block_args \
+            else [()] * len(self.blocks)
+        tasks = [delayed(kernel)(xb, wb, *a)
+                 for xb, wb, a in zip(self.blocks, self.weight_blocks, args, strict=True)]
+        return list(self.dask.compute(*tasks))
+
+
+def _maybe_persist(dask, X, weights):
+    """Keep the blocks in memory when they take at most half of the workers' memory."""
+    try:
+        from distributed import default_client
+
+        info = default_client().scheduler_info()
+        memory = sum(w.get("memory_limit", 0) or 0 for w in info["workers"].values())
+    except (ImportError, ValueError):
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if X.nbytes + weights.nbytes <= memory / 2:
+        X, weights = dask.persist(X, weights)
+    return X, weights
+
+
+def check_moments(data: DaskData, tol: float):
+    """Validate weights and values in one pass; return the weight per block and the
+    scaled tolerance (``tol`` × mean weighted variance, as in memory)."""
+    per_block = data.map(_block_moments)
+    stats = np.array([p[0] for p in per_block])
+    total, lowest = stats[:, 0].sum(), stats[:, 1].min()
+    sums = sum(p[1] for p in per_block)
+    squares = sum(p[2] for p in per_block)
+    if not np.isfinite(sums).all() or not np.isfinite(squares).all():
+        msg = "Input X contains NaN or infinity"
+        raise InvalidParameterError(msg)
+    if lowest < 0 or total <= 0:
+        msg = "sample_weight must be non-negative with a positive sum"
+        raise InvalidParameterError(msg)
+    mean = sums / total
+    variance = float((squares / total - mean**2).clip(0).mean())
+    return stats[:, 0], tol * variance
+
+
+def _pick_weighted_row(data: DaskData, block_weights, rng):
+    block = int(rng.choice(len(block_weights), p=block_weights / block_weights.sum()))
+    u = rng.random() * block_weights[block]
+    row = data.dask.delayed(_block_pick)(data.blocks[block], data.weight_blocks[block], u)
+    return np.asarray(data.dask.compute(row)[0], dtype=data.dtype)[None, :]
+
+
+def kmeans_parallel(data: DaskData, n_clusters: int, block_weights, rng):
+    """k-means|| seeding: oversample candidates in ``ROUNDS`` passes, weight them by the
+    rows nearest to each, and reduce them to ``n_clusters`` with weighted k-means++ and
+    Lloyd in memory."""
+    from .kmeans import KMeans
+
+    candidates = _pick_weighted_row(data, block_weights, rng)
+    factor = OVERSAMPLING * n_clusters
+    for _ in range(ROUNDS):
+        cost = data.map_reduce(_block_cost, candidates)
+        if cost <= 0:
+            break
+        seeds = rng.randint(0, 2**31 - 1, size=len(data.blocks))
+        drawn = data.map(_block_oversample, [candidates] * len(seeds),
+                         [factor / cost] * len(seeds), seeds)
+        candidates = np.vstack([candidates, *drawn]).astype(data.dtype)
+    candidates = np.unique(candidates, axis=0)
+    weights = data.map_reduce(_block_nearest_weight, candidates)
+    used = weights > 0
+    candidates, weights = candidates[used], weights[used]
+    if len(candidates) <= n_clusters:
+        return _pad(candidates, n_clusters, rng)
+    km = KMeans(n_clusters, n_init=1, random_state=rng).fit(candidates, sample_weight=weights)
+    return km.cluster_centers_.astype(data.dtype)
+
+
+def _pad(candidates, n_clusters, rng):
+    """Fewer distinct points than clusters: repeat some (the engine warns later)."""
+    extra = rng.randint(0, len(candidates), size=n_clusters - len(candidates))
+    return np.vstack([candidates, candidates[extra]])
+
+
+def sample_rows(data: DaskData, size: int, rng):
+    """``size`` rows drawn uniformly without replacement, with their weights."""
+    size = min(size, data.n_samples)
+    index = np.sort(rng.choice(data.n_samples, size=size, replace=False))
+    X, w = data.dask.compute(data.X[index], data.weights[index])
+    return np.ascontiguousarray(X, dtype=data.dtype), np.asarray(w, dtype=np.float64)
+
+
+def plusplus_on_sample(data: DaskData, n_clusters: int, rng):
+    """k-means++ (greedy, weighted) on a uniform sample of the rows."""
+    X, w = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), rng)
+    centers, _ = kmeans_plusplus_core(X, row_norms_sq(X), w, n_clusters, rng)
+    return centers
+
+
+def random_on_sample(data: DaskData, n_clusters: int, rng):
+    """``n_clusters`` rows drawn ∝ weight from a uniform sample of the rows."""
+    X, w = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), rng)
+    index = rng.choice(len(X), size=n_clusters, replace=False, p=w / w.sum())
+    return X[index].copy()
+
+
+def _relocate_empty(data: DaskData, centers, sums, totals):
+    """Move each empty cluster onto one of the rows farthest from its centre, taking it out
+    of its old cluster (the in-memory rule)."""
+    empty = np.flatnonzero(totals == 0)
+    m = empty.size
+    parts = data.map(_block_farthest, [centers] * len(data.blocks), [m] * len(data.blocks))
+    dist = np.concatenate([p[0] for p in parts])
+    rows = np.vstack([p[1] for p in parts])
+    w = np.concatenate([p[2] for p in parts])
+    old = np.concatenate([p[3] for p in parts])
+    far = np.argsort(-dist, kind="stable")[:m]
+    for cluster, i in zip(empty, far, strict=True):
+        if totals[old[i]] > w[i]:
+            sums[old[i]] -= rows[i] * w[i]
+            totals[old[i]] -= w[i]
+        sums[cluster] = rows[i] * w[i]
+        totals[cluster] = w[i]
+
+
+def lloyd_dask(data: DaskData, centers, max_iter: int, tol: float):
+    """Lloyd iterations as map-reduce; returns ``centers, inertia, n_iter``."""
+    centers = np.ascontiguousarray(centers, dtype=data.dtype)
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is returned
+        sums, totals, _ = data.map_reduce(_block_step, centers)
+        if np.any(totals <= 0):
+            sums, totals = sums.copy(), totals.copy()
+            _relocate_empty(data, centers, sums, totals)
+        new = centers.astype(np.float64, copy=True)
+        filled = totals > 0
+        new[filled] = sums[filled] / totals[filled, None]
+        new = new.astype(data.dtype)
+        shift = float(np.sum((new.astype(np.float64) - centers) ** 2))
+        centers = new
+        if shift <= tol:
+            break
+    inertia = data.map_reduce(_block_step, centers)[2]
+    return centers, inertia, n_iter
+
+
+def predict_lazy(X, centers):
+    """Labels of a Dask array's rows, as a lazy Dask array."""
+    _, da = _dask()
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    X = da.asarray(X).astype(dtype).rechunk({1: -1})
+    c = np.ascontiguousarray(centers, dtype=dtype)
+    return X.map_blocks(lambda b: assign(b, row_norms_sq(b), c).labels, drop_axis=1,
+                        dtype=np.int32)
+
+
+def transform_lazy(X, centers):
+    """Distances of a Dask array's rows to every centre, as a lazy Dask array."""
+    _, da = _dask()
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    X = da.asarray(X).astype(dtype).rechunk({1: -1})
+    c = np.ascontiguousarray(centers, dtype=dtype)
+
+    def distances(b):
+        return np.sqrt(assign(b, row_norms_sq(b), c, everything=True).distances)
+
+    return X.map_blocks(distances, chunks=(X.chunks[0], (len(c),)), dtype=dtype)
+
+
+def fit_dask(estimator, X, sample_weight):
+    """:meth:`KMeans.fit` for a Dask array (parameters already validated)."""
+    from .validation import check_init_array
+
+    if estimator.algorithm not in ("auto", "lloyd"):
+        msg = (f"algorithm={estimator.algorithm!r} keeps per-row bounds in memory; Dask "
+               f"arrays use 'lloyd' (or 'auto')")
+        raise InvalidParameterError(msg)
+    data = DaskData(X, sample_weight)
+    if estimator.n_clusters > data.n_samples:
+        msg = f"n_samples={data.n_samples} should be >= n_clusters={estimator.n_clusters}."
+        raise InvalidParameterError(msg)
+    block_weights, tol = check_moments(data, estimator.tol)
+    rng = np.random.RandomState(estimator.random_state) \
+        if not isinstance(estimator.random_state, np.random.RandomState) \
+        else estimator.random_state
+    init, k = estimator.init, estimator.n_clusters
+    best = None
+    for _ in range(estimator._n_init_for(10)):
+        if isinstance(init, str) and init == "k-means||":
+            centers = kmeans_parallel(data, k, block_weights, rng)
+        elif isinstance(init, str) and init == "k-means++":
+            centers = plusplus_on_sample(data, k, rng)
+        elif isinstance(init, str) and init == "random":
+            centers = random_on_sample(data, k, rng)
+        elif callable(init):
+            centers = check_init_array(init(data.X, k, rng), data, k, "KMeans")
+        else:
+            centers = check_init_array(init, data, k, "KMeans")
+        result = lloyd_dask(data, centers, estimator.max_iter, tol)
+        if best is None or result[1] < best[1]:
+            best = result
+    centers, inertia, n_iter = best
+    estimator.cluster_centers_ = centers
+    estimator.inertia_ = float(inertia)
+    estimator.n_iter_ = int(n_iter)
+    estimator.n_features_in_ = data.n_features
+    estimator.labels_ = predict_lazy(data.X, centers)
+    return estimator

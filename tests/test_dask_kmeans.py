@@ -1,0 +1,104 @@
+"""The Dask engine on a real dask.distributed LocalCluster (2 worker processes), checked
+against the in-memory engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pixelmeans import InvalidParameterError, KMeans
+
+da = pytest.importorskip("dask.array", reason="the 'dask' extra is not installed")
+distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
+
+
+def test_threaded_scheduler_without_a_client_gives_the_same_result():
+    # First in the file: the module's LocalCluster client does not exist yet.
+    with pytest.raises(ValueError):
+        distributed.default_client()
+    X = blobs(n=2000)
+    init = X[:5]
+    a = KMeans(5, init=init).fit(da.from_array(X, chunks=300))
+    b = KMeans(5, init=init, algorithm="lloyd").fit(X)
+    np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, memory_limit="1GiB")
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def blobs(n=6000, d=5, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    centers = rng.uniform(-10, 10, (6, d))
+    X = centers[rng.integers(0, 6, n)] + rng.normal(0, 1.5, (n, d))
+    return X.astype(dtype)
+
+
+@pytest.mark.parametrize("tol", [0.0, 1e-4])
+def test_same_centres_and_labels_as_in_memory_from_the_same_start(client, tol):
+    X = blobs()
+    rng = np.random.default_rng(1)
+    w = rng.uniform(0.1, 3, len(X))
+    init = X[rng.choice(len(X), 8, replace=False)]
+    mem = KMeans(8, init=init, tol=tol, algorithm="lloyd").fit(X, sample_weight=w)
+    Xd = da.from_array(X, chunks=(700, 5))
+    wd = da.from_array(w, chunks=1000)  # different chunks: rechunked to the rows of X
+    dist = KMeans(8, init=init, tol=tol).fit(Xd, sample_weight=wd)
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-10)
+    assert dist.inertia_ == pytest.approx(mem.inertia_, rel=1e-10)
+    assert isinstance(dist.labels_, da.Array)
+    assert (dist.labels_.compute() == mem.labels_).all()
+    assert (dist.predict(Xd).compute() == mem.predict(X)).all()
+    np.testing.assert_allclose(dist.transform(Xd).compute(), mem.transform(X), rtol=1e-9)
+    assert dist.n_iter_ == mem.n_iter_ or tol == 0
+
+
+def test_float32_stays_float32_and_matches_closely(client):
+    X = blobs(dtype=np.float32)
+    init = X[:6]
+    mem = KMeans(6, init=init, max_iter=10).fit(X)
+    dist = KMeans(6, init=init, max_iter=10).fit(da.from_array(X, chunks=1000))
+    assert dist.cluster_centers_.dtype == np.float32
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, atol=1e-3)
+
+
+@pytest.mark.parametrize("init", ["k-means||", "k-means++", "random"])
+def test_seedings_reach_the_in_memory_inertia(client, init):
+    X = blobs(n=8000, seed=2)
+    best_memory = min(KMeans(6, n_init=1, random_state=s).fit(X).inertia_ for s in range(3))
+    km = KMeans(6, init=init, n_init=3 if init == "random" else 1, random_state=0).fit(
+        da.from_array(X, chunks=1500))
+    assert km.inertia_ <= best_memory * 1.01
+    again = KMeans(6, init=init, n_init=3 if init == "random" else 1, random_state=0).fit(
+        da.from_array(X, chunks=1500))
+    np.testing.assert_array_equal(km.cluster_centers_, again.cluster_centers_)  # seeded
+
+
+def test_empty_cluster_is_relocated_like_in_memory(client):
+    X = np.array([[0.0], [0.1], [0.2], [10.0], [10.1], [30.0]])
+    init = np.array([[0.1], [10.0], [100.0]])  # the last centre attracts nothing
+    mem = KMeans(3, init=init, algorithm="lloyd").fit(X)
+    dist = KMeans(3, init=init).fit(da.from_array(X, chunks=2))
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_)
+    assert sorted(dist.cluster_centers_.ravel().tolist()) == pytest.approx([0.1, 10.05, 30.0])
+
+
+def test_errors_are_clear(client):
+    X = da.from_array(blobs(n=100), chunks=50)
+    with pytest.raises(InvalidParameterError, match="algorithm='elkan'"):
+        KMeans(3, algorithm="elkan").fit(X)
+    with pytest.raises(InvalidParameterError, match="n_samples=100 should be >= n_clusters"):
+        KMeans(101).fit(X)
+    bad = blobs(n=100)
+    bad[3, 2] = np.nan
+    with pytest.raises(InvalidParameterError, match="NaN"):
+        KMeans(3).fit(da.from_array(bad, chunks=50))
+    with pytest.raises(InvalidParameterError, match="sample_weight"):
+        KMeans(3).fit(X, sample_weight=-np.ones(100))
+    with pytest.raises(InvalidParameterError, match="blocks of a Dask array"):
+        KMeans(3, init="k-means||").fit(blobs(n=100))
