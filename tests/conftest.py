@@ -18,3 +18,15 @@ def blobs(rng):
     truth = np.repeat(np.arange(3), 200)
     X = centers[truth] + rng.normal(0, 1.0, (600, 4))
     return X, truth
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real dask.distributed LocalCluster with 2 worker processes, shared by the session."""
+    distributed = pytest.importorskip("distributed",
+                                      reason="the 'dask' extra is not installed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, memory_limit="1GiB")
+    with distributed.Client(cluster) as client:
+        yield client
+    cluster.close()

