@@ -8,20 +8,24 @@ k-means++ on a uniform sample. The iteration, the tolerance, the empty-cluster r
 the final assignment follow the in-memory engine, so from the same initial centres both
 return the same centres and labels (to float rounding).
 
-Blocks are kept in the cluster's memory (``persist``) when they take at most half of it;
+Blocks are kept in the cluster's memory (``persist``) when they take at most half of it,
+with repeated rows collapsed once into weighted distinct rows (photo pixels repeat a lot);
 larger data are streamed from their source at every pass. Everything runs on Dask's current
 scheduler: a ``distributed.Client`` when one is active.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 
 import numpy as np
 
 from ..errors import InvalidParameterError, require
+from .accelerated import HamerlyBounds, _reassign, _upper_from, rounding_error
+from .duplicates import collapse_duplicates
 from .init import kmeans_plusplus_core
-from .kernels import assign, row_norms_sq
+from .kernels import assign, cluster_sums, inertia, move_rows, row_norms_sq
 
 OVERSAMPLING = 2.0  # candidates per round, in units of k (Bahmani et al. use 0.5k..2k)
 ROUNDS = 5
@@ -113,18 +117,21 @@ class DaskData:
                        f"({X.shape[0]},)")
                 raise InvalidParameterError(msg)
             weights = weights.rechunk((X.chunks[0],))
-        X, weights = _maybe_persist(dask, X, weights)
         self.dask, self.X, self.weights = dask, X, weights
-        self.blocks = list(X.to_delayed().ravel())
-        self.weight_blocks = list(weights.to_delayed().ravel())
+        pairs = [dask.delayed(_pair, pure=True)(xb, wb) for xb, wb in zip(
+            X.to_delayed().ravel(), weights.to_delayed().ravel(), strict=True)]
+        self.in_memory = _fits_in_memory(X.nbytes + weights.nbytes)
+        if self.in_memory:
+            # Kept on the workers, with repeated rows collapsed once (pixels repeat a lot).
+            pairs = list(dask.persist(*[dask.delayed(_collapse, pure=True)(p) for p in pairs]))
+        self.pairs = pairs
         self.n_samples, self.n_features = X.shape
         self.dtype = np.dtype(dtype)
 
     def map_reduce(self, kernel, *args):
         """``kernel(X_block, w_block, *args)`` on every block, summed in a tree."""
         delayed = self.dask.delayed
-        parts = [delayed(kernel)(xb, wb, *args)
-                 for xb, wb in zip(self.blocks, self.weight_blocks, strict=True)]
+        parts = [delayed(_on_pair)(kernel, pair, *args) for pair in self.pairs]
         while len(parts) > 1:
             parts = [delayed(_sum)(parts[i:i + 8]) for i in range(0, len(parts), 8)]
         return self.dask.compute(parts[0])[0]
@@ -140,14 +147,85 @@ class DaskData:
         """
         delayed = self.dask.delayed
         args = list(zip(*per_block_args, strict=True)) if per_block_args \
-            else [()] * len(self.blocks)
-        tasks = [delayed(kernel)(xb, wb, *a)
-                 for xb, wb, a in zip(self.blocks, self.weight_blocks, args, strict=True)]
+            else [()] * len(self.pairs)
+        tasks = [delayed(_on_pair)(kernel, pair, *a)
+                 for pair, a in zip(self.pairs, args, strict=True)]
         return list(self.dask.compute(*tasks))
 
 
-def _maybe_persist(dask, X, weights):
-    """Keep the blocks in memory when they take at most half of the workers' memory."""
+def _pair(X, w):
+    return X, w
+
+
+def _collapse(pair):
+    """A block with repeated rows merged into weighted distinct rows (when that pays)."""
+    X, w = pair
+    collapsed = collapse_duplicates(np.ascontiguousarray(X), w)
+    return pair if collapsed is None else (collapsed[0], collapsed[1])
+
+
+def _on_pair(kernel, pair, *args):
+    return kernel(pair[0], pair[1], *args)
+
+
+class BlockState:
+    """One block's rows and Hamerly bounds, kept on its worker between iterations.
+
+    :func:`advance` returns a new state (new label, bound and sum arrays; the rows are
+    shared, never written), so every Dask task stays a pure function of its inputs.
+    """
+
+    def __init__(self, X, w, centers):
+        self.X = np.ascontiguousarray(X)
+        self.w = w.astype(self.X.dtype)
+        self.x_sq = row_norms_sq(self.X)
+        delta = rounding_error(self.X, self.x_sq, centers)
+        first = assign(self.X, self.x_sq, centers, second=True)
+        self.labels = first.labels
+        self.upper = _upper_from(first.best, delta)
+        self.bounds = HamerlyBounds(first, delta)
+        self.sums, self.totals = cluster_sums(self.X, self.labels, self.w, len(centers))
+        self.centers = centers
+
+
+def _start(X, w, centers) -> BlockState:
+    return BlockState(X, w, centers)
+
+
+def _advance(state: BlockState, centers) -> BlockState:
+    """Move the state to new centres: loosen the bounds by the shifts, re-check only the
+    rows they no longer prove, and move those rows' weight between the cluster sums."""
+    new = copy.copy(state)
+    new.labels, new.upper = state.labels.copy(), state.upper.copy()
+    new.bounds = copy.copy(state.bounds)
+    new.bounds.lower = state.bounds.lower.copy()
+    new.sums, new.totals = state.sums.copy(), state.totals.copy()
+    moved = centers.astype(np.float64) - state.centers
+    shift = np.sqrt(np.einsum("ij,ij->i", moved, moved))
+    new.upper += shift.astype(new.upper.dtype)[new.labels]
+    new.bounds.loosen(shift, new.labels)
+    _reassign(new.X, new.x_sq, centers, new.labels, new.upper, new.bounds)
+    changed = np.flatnonzero(new.labels != state.labels)
+    move_rows(new.X, new.w, changed, state.labels[changed], new.labels[changed], new.sums,
+              new.totals)
+    new.centers = centers
+    return new
+
+
+def _state_sums(state: BlockState):
+    return state.sums, state.totals.astype(np.float64)
+
+
+def _state_inertia(state: BlockState) -> float:
+    return inertia(state.X, state.labels, state.centers, state.w.astype(np.float64))
+
+
+def _state_farthest(state: BlockState, m: int):
+    return _block_farthest(state.X, state.w, state.centers, m)
+
+
+def _fits_in_memory(nbytes: int) -> bool:
+    """True when ``nbytes`` take at most half of the workers' (or this machine's) memory."""
     try:
         from distributed import default_client
 
@@ -155,9 +233,7 @@ def _maybe_persist(dask, X, weights):
         memory = sum(w.get("memory_limit", 0) or 0 for w in info["workers"].values())
     except (ImportError, ValueError):
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    if X.nbytes + weights.nbytes <= memory / 2:
-        X, weights = dask.persist(X, weights)
-    return X, weights
+    return nbytes <= memory / 2
 
 
 def check_moments(data: DaskData, tol: float):
@@ -182,7 +258,7 @@ def check_moments(data: DaskData, tol: float):
 def _pick_weighted_row(data: DaskData, block_weights, rng):
     block = int(rng.choice(len(block_weights), p=block_weights / block_weights.sum()))
     u = rng.random() * block_weights[block]
-    row = data.dask.delayed(_block_pick)(data.blocks[block], data.weight_blocks[block], u)
+    row = data.dask.delayed(_on_pair)(_block_pick, data.pairs[block], u)
     return np.asarray(data.dask.compute(row)[0], dtype=data.dtype)[None, :]
 
 
@@ -198,7 +274,7 @@ def kmeans_parallel(data: DaskData, n_clusters: int, block_weights, rng):
         cost = data.map_reduce(_block_cost, candidates)
         if cost <= 0:
             break
-        seeds = rng.randint(0, 2**31 - 1, size=len(data.blocks))
+        seeds = rng.randint(0, 2**31 - 1, size=len(data.pairs))
         drawn = data.map(_block_oversample, [candidates] * len(seeds),
                          [factor / cost] * len(seeds), seeds)
         candidates = np.vstack([candidates, *drawn]).astype(data.dtype)
@@ -218,34 +294,48 @@ def _pad(candidates, n_clusters, rng):
     return np.vstack([candidates, candidates[extra]])
 
 
-def sample_rows(data: DaskData, size: int, rng):
-    """``size`` rows drawn uniformly without replacement, with their weights."""
-    size = min(size, data.n_samples)
-    index = np.sort(rng.choice(data.n_samples, size=size, replace=False))
-    X, w = data.dask.compute(data.X[index], data.weights[index])
-    return np.ascontiguousarray(X, dtype=data.dtype), np.asarray(w, dtype=np.float64)
+def _block_draw(X, w, m, seed):
+    """``m`` rows drawn with replacement, in proportion to their weight."""
+    if m == 0:
+        return X[:0]
+    cumulative = np.cumsum(w.astype(np.float64))
+    u = np.random.default_rng(seed).random(m) * cumulative[-1]
+    return X[np.minimum(np.searchsorted(cumulative, u, side="right"), len(X) - 1)]
 
 
-def plusplus_on_sample(data: DaskData, n_clusters: int, rng):
-    """k-means++ (greedy, weighted) on a uniform sample of the rows."""
-    X, w = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), rng)
+def sample_rows(data: DaskData, size: int, block_weights, rng):
+    """``size`` rows drawn in proportion to their weight (with replacement), as equally
+    weighted rows: how many from each block is drawn first, then the rows within it."""
+    per_block = rng.multinomial(size, block_weights / block_weights.sum())
+    seeds = rng.randint(0, 2**31 - 1, size=len(per_block))
+    drawn = data.map(_block_draw, list(per_block), list(seeds))
+    X = np.ascontiguousarray(np.vstack(drawn), dtype=data.dtype)
+    return X, np.ones(len(X))
+
+
+def plusplus_on_sample(data: DaskData, n_clusters: int, block_weights, rng):
+    """k-means++ (greedy) on a sample of the rows drawn in proportion to their weight."""
+    X, w = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), block_weights, rng)
     centers, _ = kmeans_plusplus_core(X, row_norms_sq(X), w, n_clusters, rng)
     return centers
 
 
-def random_on_sample(data: DaskData, n_clusters: int, rng):
-    """``n_clusters`` rows drawn ∝ weight from a uniform sample of the rows."""
-    X, w = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), rng)
-    index = rng.choice(len(X), size=n_clusters, replace=False, p=w / w.sum())
-    return X[index].copy()
+def random_on_sample(data: DaskData, n_clusters: int, block_weights, rng):
+    """``n_clusters`` distinct rows from a sample drawn in proportion to their weight."""
+    X, _ = sample_rows(data, max(10_000, PLUSPLUS_SAMPLE * n_clusters), block_weights, rng)
+    distinct = np.unique(X, axis=0)
+    if len(distinct) < n_clusters:
+        return _pad(distinct, n_clusters, rng)
+    return distinct[rng.choice(len(distinct), size=n_clusters, replace=False)].copy()
 
 
-def _relocate_empty(data: DaskData, centers, sums, totals):
+def _relocate_empty(parts, sums, totals):
     """Move each empty cluster onto one of the rows farthest from its centre, taking it out
-    of its old cluster (the in-memory rule)."""
+    of its old cluster (the in-memory rule). ``parts(m)`` gives each block's ``m`` farthest
+    rows."""
     empty = np.flatnonzero(totals == 0)
     m = empty.size
-    parts = data.map(_block_farthest, [centers] * len(data.blocks), [m] * len(data.blocks))
+    parts = parts(m)
     dist = np.concatenate([p[0] for p in parts])
     rows = np.vstack([p[1] for p in parts])
     w = np.concatenate([p[2] for p in parts])
@@ -267,17 +357,52 @@ def lloyd_dask(data: DaskData, centers, max_iter: int, tol: float):
         sums, totals, _ = data.map_reduce(_block_step, centers)
         if np.any(totals <= 0):
             sums, totals = sums.copy(), totals.copy()
-            _relocate_empty(data, centers, sums, totals)
-        new = centers.astype(np.float64, copy=True)
-        filled = totals > 0
-        new[filled] = sums[filled] / totals[filled, None]
-        new = new.astype(data.dtype)
-        shift = float(np.sum((new.astype(np.float64) - centers) ** 2))
+            _relocate_empty(lambda m, c=centers: data.map(
+                _block_farthest, [c] * len(data.pairs), [m] * len(data.pairs)), sums, totals)
+        new, shift = _new_centers(sums, totals, centers, data.dtype)
         centers = new
         if shift <= tol:
             break
     inertia = data.map_reduce(_block_step, centers)[2]
     return centers, inertia, n_iter
+
+
+def _new_centers(sums, totals, centers, dtype):
+    """Means of the clusters (an empty one keeps its centre) and the total squared shift."""
+    new = centers.astype(np.float64, copy=True)
+    filled = totals > 0
+    new[filled] = sums[filled] / totals[filled, None]
+    new = new.astype(dtype)
+    return new, float(np.sum((new.astype(np.float64) - centers) ** 2))
+
+
+def hamerly_dask(data: DaskData, centers, max_iter: int, tol: float):
+    """Exact accelerated Lloyd (Hamerly's bounds) with each block's bounds kept on its
+    worker: an iteration re-checks only the rows whose bounds no longer prove their label.
+    Two round trips per iteration (advance the states; sum their partial sums)."""
+    dask = data.dask
+    delayed = dask.delayed
+    centers = np.ascontiguousarray(centers, dtype=data.dtype)
+    states = list(dask.persist(*[delayed(_on_pair)(_start, p, centers) for p in data.pairs]))
+
+    def total(kernel, *args):
+        parts = [delayed(kernel)(state, *args) for state in states]
+        while len(parts) > 1:
+            parts = [delayed(_sum)(parts[i:i + 8]) for i in range(0, len(parts), 8)]
+        return dask.compute(parts[0])[0]
+
+    n_iter = 0
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is returned
+        sums, totals = total(_state_sums)
+        if np.any(totals <= 0):
+            sums, totals = sums.copy(), totals.copy()
+            _relocate_empty(lambda m, current=states: list(dask.compute(
+                *[delayed(_state_farthest)(st, m) for st in current])), sums, totals)
+        centers, shift = _new_centers(sums, totals, centers, data.dtype)
+        states = list(dask.persist(*[delayed(_advance)(st, centers) for st in states]))
+        if shift <= tol:
+            break
+    return centers, total(_state_inertia), n_iter
 
 
 def predict_lazy(X, centers):
@@ -325,14 +450,15 @@ def fit_dask(estimator, X, sample_weight):
         if isinstance(init, str) and init == "k-means||":
             centers = kmeans_parallel(data, k, block_weights, rng)
         elif isinstance(init, str) and init == "k-means++":
-            centers = plusplus_on_sample(data, k, rng)
+            centers = plusplus_on_sample(data, k, block_weights, rng)
         elif isinstance(init, str) and init == "random":
-            centers = random_on_sample(data, k, rng)
+            centers = random_on_sample(data, k, block_weights, rng)
         elif callable(init):
             centers = check_init_array(init(data.X, k, rng), data, k, "KMeans")
         else:
             centers = check_init_array(init, data, k, "KMeans")
-        result = lloyd_dask(data, centers, estimator.max_iter, tol)
+        run = hamerly_dask if data.in_memory else lloyd_dask
+        result = run(data, centers, estimator.max_iter, tol)
         if best is None or result[1] < best[1]:
             best = result
     centers, inertia, n_iter = best
