@@ -307,6 +307,20 @@ def _current_umask() -> int:
     return mask
 
 
+def _temporary(target: Path, make: Callable):
+    """``make(prefix=, suffix=, dir=)`` (mkstemp or mkdtemp) beside ``target``, or a clear
+    error when its folder is missing or not writable."""
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        msg = f"{target}: folder {folder} does not exist"
+        raise OutputError(msg)
+    try:
+        return make(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        msg = f"{target}: cannot write in {folder} ({exc.strerror or exc})"
+        raise OutputError(msg) from None
+
+
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
                      overwrite: bool = False) -> Path:
     """Write a file through a temporary file in the same folder, then move it into place.
@@ -326,15 +340,7 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
     if target.exists() and not overwrite:
         msg = f"{target}: already exists; pass overwrite=True (--force) to replace it"
         raise OutputExistsError(msg)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        msg = f"{target}: folder {folder} does not exist"
-        raise OutputError(msg)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        msg = f"{target}: cannot write in {folder} ({exc.strerror or exc})"
-        raise OutputError(msg) from None
+    fd, tmp_name = _temporary(target, tempfile.mkstemp)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -379,15 +385,8 @@ def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], Non
     if occupied and not overwrite:
         msg = f"{target}: folder is not empty; pass overwrite=True (--force) to replace it"
         raise OutputExistsError(msg)
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        msg = f"{target}: folder {parent} does not exist"
-        raise OutputError(msg)
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        msg = f"{target}: cannot write in {parent} ({exc.strerror or exc})"
-        raise OutputError(msg) from None
+    tmp = Path(_temporary(target, tempfile.mkdtemp))
+    parent = tmp.parent
     old = None
     try:
         os.chmod(tmp, 0o777 & ~_current_umask())

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from .checks import check_color_space, check_int
 from .cluster import KMeans
-from .color import COLOR_SPACES, from_srgb, to_hex, to_srgb, to_uint8
+from .color import from_srgb, to_hex, to_srgb, to_uint8
 from .errors import InvalidParameterError
 from .histogram import ColorHistogram, color_histogram
 from .io import as_image
@@ -119,13 +120,8 @@ class Palette:
 
 
 def _check(n_colors, color_space):
-    if isinstance(n_colors, bool) or not isinstance(n_colors, int | np.integer) \
-            or not 1 <= n_colors <= 4096:
-        msg = f"n_colors must be an int in [1, 4096]; got {n_colors!r}"
-        raise InvalidParameterError(msg)
-    if color_space not in COLOR_SPACES:
-        msg = f"color_space must be one of {', '.join(COLOR_SPACES)}; got {color_space!r}"
-        raise InvalidParameterError(msg)
+    check_int("n_colors", n_colors, 1, 4096)
+    check_color_space(color_space)
 
 
 def _fit(points, weights, n_colors, color_space, random_state, *, init="k-means++",

@@ -60,7 +60,7 @@ class DaskRunner(Runner):
         from distributed import as_completed
 
         items = list(items)
-        shared = [[self.client.scatter(a, broadcast=True)] * len(items) for a in args]
+        shared = [[self.client.scatter(a, broadcast=True, hash=False)] * len(items) for a in args]
         futures = self.client.map(fn, items, *shared, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
@@ -68,7 +68,7 @@ class DaskRunner(Runner):
             future.release()
 
     def map_ordered(self, fn, items, *args, window: int = 4):
-        shared = [self.client.scatter(a, broadcast=True) for a in args]
+        shared = [self.client.scatter(a, broadcast=True, hash=False) for a in args]
         pending: collections.deque = collections.deque()
         for item in items:
             pending.append(self.client.submit(fn, item, *shared, pure=False))

@@ -19,8 +19,9 @@ from PIL import Image
 from scipy import ndimage
 from skimage.segmentation import find_boundaries
 
+from .checks import check_color_space, check_int, check_non_negative
 from .cluster import KMeans
-from .color import COLOR_SPACES, from_srgb, parse_hex, to_srgb, to_uint8
+from .color import from_srgb, parse_hex, to_srgb, to_uint8
 from .errors import InvalidParameterError
 from .histogram import N_CODES, histogram_of_codes, pack_rgb
 from .io import RGBImage, as_image, write_folder_atomically
@@ -93,7 +94,7 @@ class Segmentation:
 
         With ``crop``, only the segment's bounding box (an empty segment gives ``0×0``).
         """
-        self._check_index(index)
+        check_int("segment index", index, 0, len(self) - 1)
         inside = self.labels == index
         rgba = np.zeros((*self.labels.shape, 4), dtype=np.uint8)
         rgba[inside, :3] = self.original.pixels[inside]
@@ -118,9 +119,7 @@ class Segmentation:
         if not 0.0 <= alpha <= 1.0:
             msg = f"alpha must be in [0, 1]; got {alpha!r}"
             raise InvalidParameterError(msg)
-        if isinstance(thickness, bool) or not isinstance(thickness, int) or thickness < 1:
-            msg = f"thickness must be an int >= 1; got {thickness!r}"
-            raise InvalidParameterError(msg)
+        check_int("thickness", thickness, 1)
         out = self.original.pixels.copy()  # the caller's photo is never drawn on
         if style == "outline":
             edges = find_boundaries(self.labels, mode="inner")
@@ -190,12 +189,6 @@ class Segmentation:
             im.info["transparency"] = k
         return im
 
-    def _check_index(self, index) -> None:
-        if isinstance(index, bool) or not isinstance(index, int | np.integer) \
-                or not 0 <= index < len(self):
-            msg = f"segment index must be an int in [0, {len(self) - 1}]; got {index!r}"
-            raise InvalidParameterError(msg)
-
 
 def _png(im: Image.Image, path: Path) -> None:
     options = {"transparency": im.info["transparency"]} if "transparency" in im.info else {}
@@ -203,21 +196,10 @@ def _png(im: Image.Image, path: Path) -> None:
 
 
 def _check(n_segments, color_space, spatial_weight, min_region) -> None:
-    if isinstance(n_segments, bool) or not isinstance(n_segments, int | np.integer) \
-            or not 1 <= n_segments <= 255:
-        msg = f"n_segments must be an int in [1, 255]; got {n_segments!r}"
-        raise InvalidParameterError(msg)
-    if color_space not in COLOR_SPACES:
-        msg = f"color_space must be one of {', '.join(COLOR_SPACES)}; got {color_space!r}"
-        raise InvalidParameterError(msg)
-    if isinstance(spatial_weight, bool) or not isinstance(spatial_weight, int | float) \
-            or not math.isfinite(spatial_weight) or spatial_weight < 0:
-        msg = f"spatial_weight must be a finite number >= 0; got {spatial_weight!r}"
-        raise InvalidParameterError(msg)
-    if isinstance(min_region, bool) or not isinstance(min_region, int | np.integer) \
-            or min_region < 0:
-        msg = f"min_region must be an int >= 0 (pixels); got {min_region!r}"
-        raise InvalidParameterError(msg)
+    check_int("n_segments", n_segments, 1, 255)
+    check_color_space(color_space)
+    check_non_negative("spatial_weight", spatial_weight)
+    check_int("min_region", min_region, 0, unit=" (pixels)")
 
 
 def segment(

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .batch import PartialHistogram, merge_histograms
+from .checks import check_int
 from .errors import ImageReadError, InvalidParameterError, require
 from .histogram import ColorHistogram, pack_rgb, unpack_rgb
 from .io import write_atomically
@@ -161,9 +162,7 @@ def quantize_tiff(source, target, n_colors: int = 16, *, palette: Palette | None
     >>> result.palette.hex, tifffile.imread(d / "out.tif")[0, 20:30].tolist()
     (['#000000', '#ffffff'], [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     """
-    if isinstance(n_colors, bool) or not isinstance(n_colors, int) or not 1 <= n_colors <= 256:
-        msg = f"n_colors must be an int in [1, 256] for an indexed TIFF; got {n_colors!r}"
-        raise InvalidParameterError(msg)
+    check_int("n_colors", n_colors, 1, 256, unit=" (an indexed TIFF)")
     if Path(target).suffix.lower() not in (".tif", ".tiff"):
         msg = f"{target}: a tiled image is written as a .tif"
         raise InvalidParameterError(msg)
