@@ -117,7 +117,7 @@ def main() -> None:
     from distributed import Client, LocalCluster
 
     pixels = (twelve_megapixels().reshape(-1, 3) / np.float32(255)).astype(np.float32)
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster, \
             Client(cluster):
         rows = engine_rows("photo pixels 12M×3 float32", pixels, 8, da, 1_000_000)
         rows += engine_rows("blobs 1M×64 float32", blobs_64(), 16, da, 100_000)

@@ -25,8 +25,9 @@ def dask_client():
     """A real dask.distributed LocalCluster with 2 worker processes, shared by the session."""
     distributed = pytest.importorskip("distributed",
                                       reason="the 'dask' extra is not installed")
+    # dashboard_address=":0": a free port, so that another cluster on 8787 is no conflict
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, memory_limit="1GiB")
+                                       dashboard_address=":0", memory_limit="1GiB")
     with distributed.Client(cluster) as client:
         yield client
     cluster.close()

@@ -125,5 +125,5 @@ def open_runner(scheduler: str | None = None, workers: int | None = None):
             yield DaskRunner(client)
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         yield DaskRunner(client)
