@@ -9,21 +9,23 @@ the final assignment follow the in-memory engine, so from the same initial centr
 return the same centres and labels (to float rounding).
 
 Blocks are kept in the cluster's memory (``persist``) when they take at most half of it,
-with repeated rows collapsed once into weighted distinct rows (photo pixels repeat a lot);
-larger data are streamed from their source at every pass. Everything runs on Dask's current
+with repeated rows collapsed once into weighted distinct rows (photo pixels repeat a lot),
+within each block and then across blocks by a hash shuffle; larger data are streamed from
+their source at every pass. Everything runs on Dask's current
 scheduler: a ``distributed.Client`` when one is active.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import os
 
 import numpy as np
 
 from ..errors import InvalidParameterError, require
 from .accelerated import HamerlyBounds, _reassign, _upper_from, rounding_error
-from .duplicates import collapse_duplicates
+from .duplicates import collapse_duplicates, hash_rows, merge_rows
 from .init import kmeans_plusplus_core
 from .kernels import assign, cluster_sums, inertia, move_rows, row_norms_sq
 
@@ -124,6 +126,9 @@ class DaskData:
         if self.in_memory:
             # Kept on the workers, with repeated rows collapsed once (pixels repeat a lot).
             pairs = list(dask.persist(*[dask.delayed(_collapse, pure=True)(p) for p in pairs]))
+            collapsed = dask.compute(*[dask.delayed(_is_collapsed)(p) for p in pairs])
+            if len(pairs) > 1 and sum(collapsed) * 2 >= len(pairs):
+                pairs = _merge_across_blocks(dask, pairs)
         self.pairs = pairs
         self.n_samples, self.n_features = X.shape
         self.dtype = np.dtype(dtype)
@@ -158,10 +163,40 @@ def _pair(X, w):
 
 
 def _collapse(pair):
-    """A block with repeated rows merged into weighted distinct rows (when that pays)."""
+    """A block with repeated rows merged into weighted distinct rows (when that pays), and
+    whether they were."""
     X, w = pair
     collapsed = collapse_duplicates(np.ascontiguousarray(X), w)
-    return pair if collapsed is None else (collapsed[0], collapsed[1])
+    return (X, w, False) if collapsed is None else (collapsed[0], collapsed[1], True)
+
+
+def _is_collapsed(pair) -> bool:
+    return pair[2]
+
+
+def _split_by_hash(pair, parts: int):
+    """A block's rows dealt into ``parts`` groups by a hash of their values: equal rows of
+    every block land in the same group."""
+    X, w = pair[0], pair[1]
+    group = (hash_rows(X) % np.uint64(parts)).astype(np.intp)
+    order = np.argsort(group, kind="stable")
+    edges = np.searchsorted(group[order], np.arange(parts + 1))
+    return [(X[order[a:b]], w[order[a:b]]) for a, b in itertools.pairwise(edges)]
+
+
+def _merge_group(index: int, *splits):
+    """Group ``index`` of every block, with rows repeated across blocks merged."""
+    X = np.concatenate([s[index][0] for s in splits])
+    w = np.concatenate([s[index][1] for s in splits])
+    merged = merge_rows(X, w) if len(X) else None
+    return (X, w, False) if merged is None else (merged[0], merged[1], True)
+
+
+def _merge_across_blocks(dask, pairs):
+    """Rows repeated in different blocks merged too: a hash shuffle into as many blocks."""
+    splits = [dask.delayed(_split_by_hash)(p, len(pairs)) for p in pairs]
+    return list(dask.persist(*[dask.delayed(_merge_group)(j, *splits)
+                               for j in range(len(pairs))]))
 
 
 def _on_pair(kernel, pair, *args):

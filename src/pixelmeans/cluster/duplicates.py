@@ -39,7 +39,7 @@ def _integer_keys(X: np.ndarray) -> np.ndarray | None:
     return keys
 
 
-def _hash_keys(X: np.ndarray) -> np.ndarray:
+def hash_rows(X: np.ndarray) -> np.ndarray:
     """A 64-bit mix of each row's bit patterns (splitmix-style)."""
     bits = np.ascontiguousarray(X, dtype=np.float64).view(np.uint64)
     keys = np.zeros(X.shape[0], dtype=np.uint64)
@@ -68,10 +68,23 @@ def collapse_duplicates(X: np.ndarray, weights: np.ndarray):
     n, d = X.shape
     if n < MIN_ROWS or d > MAX_FEATURES or _distinct_in_sample(X) > MAX_DISTINCT_SHARE:
         return None
-    keys = _integer_keys(X)
+    return merge_rows(X, weights)
+
+
+def merge_rows(X: np.ndarray, weights: np.ndarray):
+    """Distinct rows, their summed weights and each row's index among them, whether or not
+    that pays; ``None`` on a hash collision (never merges different rows).
+
+    Examples
+    --------
+    >>> rows, w, _ = merge_rows(np.array([[0.5], [0.5], [2.0]]), np.array([1.0, 2.0, 4.0]))
+    >>> rows.ravel().tolist(), w.tolist()
+    ([0.5, 2.0], [3.0, 4.0])
+    """
+    keys = _integer_keys(X) if len(X) else None
     exact = keys is not None
     if not exact:
-        keys = _hash_keys(X)
+        keys = hash_rows(X)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     inverse = inverse.ravel()
     rows = X[first]
