@@ -100,3 +100,22 @@ def test_errors_are_clear(client):
         KMeans(3).fit(X, sample_weight=-np.ones(100))
     with pytest.raises(InvalidParameterError, match="blocks of a Dask array"):
         KMeans(3, init="k-means||").fit(blobs(n=100))
+
+
+def test_repeated_rows_collapsed_across_blocks_give_the_in_memory_result(client):
+    """Pixel-like data (few distinct rows, many repeats) take the collapse-and-shuffle path."""
+    rng = np.random.default_rng(5)
+    palette = rng.integers(0, 256, (300, 3)).astype(np.float64)
+    X = palette[rng.integers(0, 300, 180_000)] + rng.integers(0, 3, (180_000, 3))
+    init = X[:7]
+    mem = KMeans(7, init=init, tol=0).fit(X)
+    Xd = da.from_array(X, chunks=(60_000, 3))  # blocks big enough to collapse
+    dist = KMeans(7, init=init, tol=0).fit(Xd)
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-9)
+    assert dist.inertia_ == pytest.approx(mem.inertia_, rel=1e-9)
+    assert (dist.labels_.compute() == mem.labels_).all()
+    import pixelmeans.cluster.dask as backend
+
+    data = backend.DaskData(Xd, None)
+    distinct = sum(len(p[0]) for p in data.dask.compute(*data.pairs))
+    assert distinct == len(np.unique(X, axis=0))  # merged within and across blocks

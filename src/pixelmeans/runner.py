@@ -15,6 +15,8 @@ from typing import Any
 
 from .errors import InvalidParameterError, require
 
+TASKS_PER_WORKER = 32
+
 
 class Runner:
     """Runs functions over items in this process (the base for :class:`DaskRunner`)."""
@@ -57,14 +59,21 @@ class DaskRunner(Runner):
         self.description = f"Dask at {client.scheduler.address} ({self.n_workers} workers)"
 
     def map_unordered(self, fn, items, *args):
+        """Items go out in small groups (a few per task, about 32 tasks per worker), which
+        keeps the scheduler's per-task work small next to the work itself."""
         from distributed import as_completed
 
         items = list(items)
-        shared = [[self.client.scatter(a, broadcast=True, hash=False)] * len(items) for a in args]
-        futures = self.client.map(fn, items, *shared, pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
+        size = max(1, len(items) // (TASKS_PER_WORKER * self.n_workers))
+        starts = list(range(0, len(items), size))
+        groups = [items[i:i + size] for i in starts]
+        shared = [[self.client.scatter(a, broadcast=True, hash=False)] * len(groups)
+                  for a in args]
+        futures = self.client.map(_run_group, [fn] * len(groups), groups, *shared, pure=False)
+        first = {f.key: start for f, start in zip(futures, starts, strict=True)}
         for future in as_completed(futures):
-            yield index[future.key], future.result()
+            for offset, result in enumerate(future.result()):
+                yield first[future.key] + offset, result
             future.release()
 
     def map_ordered(self, fn, items, *args, window: int = 4):
@@ -91,6 +100,10 @@ class DaskRunner(Runner):
                 finished.add(self.client.submit(combine, waiting, future, pure=False))
                 waiting = None
         return waiting.result()
+
+
+def _run_group(fn, items, *args) -> list:
+    return [fn(item, *args) for item in items]
 
 
 @contextmanager
