@@ -40,7 +40,9 @@ def test_histogram_and_pixels_match_the_in_memory_job(tiled, tmp_path):
 
     expected = color_histogram(img)
     assert (hist.colors == expected.colors).all() and (hist.counts == expected.counts).all()
-    result = quantize_tiff(path, tmp_path / "out.tif", 12)
+    seen = []
+    result = quantize_tiff(path, tmp_path / "out.tif", 12, progress=lambda *a: seen.append(a))
+    assert seen == [(i, 20, 0) for i in range(1, 21)]
     in_memory = quantize(img, 12)
     assert result.palette.hex == sorted(in_memory.palette.hex, key=result.palette.hex.index)
     written = tifffile.imread(tmp_path / "out.tif")

@@ -415,11 +415,13 @@ def _run_quantize_tiff(args: argparse.Namespace) -> int:
         msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
         raise InvalidParameterError(msg)
     _check_output(args.output, args.force, image=True)
+    bar = _ProgressBar("tiles")
     with open_runner(args.scheduler, args.workers) as runner:
         result = quantize_tiff(args.source, args.output, args.colors,
                                palette=_palette_from(args), runner=runner,
                                color_space=args.space, random_state=args.seed,
-                               overwrite=args.force)
+                               overwrite=args.force, progress=bar)
+    bar.close()
     layout = result.layout
     print(f"{result.path}: {len(result.palette)} colours, {layout.width}×{layout.height} in "
           f"{layout.n_tiles:,} tiles, {result.path.stat().st_size:,} bytes ({runner.description})")

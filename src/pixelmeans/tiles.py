@@ -9,6 +9,7 @@ and writing use tifffile (the ``dask`` extra).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,12 @@ def tile_labels(task, colors: np.ndarray, color_space: str) -> np.ndarray:
     return out
 
 
+def _reporting(tiles, total: int, progress):
+    for done, tile in enumerate(tiles, 1):
+        yield tile
+        progress(done, total, 0)
+
+
 @dataclass(frozen=True)
 class TiledQuantized:
     """The result of :func:`quantize_tiff`."""
@@ -135,7 +142,8 @@ def tiff_histogram(layout: TiffLayout, runner: Runner | None = None) -> ColorHis
 
 def quantize_tiff(source, target, n_colors: int = 16, *, palette: Palette | None = None,
                   runner: Runner | None = None, color_space: str = DEFAULT_COLOR_SPACE,
-                  random_state=0, overwrite: bool = False) -> TiledQuantized:
+                  random_state=0, overwrite: bool = False,
+                  progress: Callable[[int, int, int], None] | None = None) -> TiledQuantized:
     """Quantize a tiled TIFF of any size to a tiled, indexed TIFF, tile by tile.
 
     Parameters
@@ -151,6 +159,8 @@ def quantize_tiff(source, target, n_colors: int = 16, *, palette: Palette | None
         Use these colours instead of fitting them.
     runner : Runner, optional
         Where the tiles are processed (see :func:`pixelmeans.runner.open_runner`).
+    progress : callable, optional
+        Called as ``progress(done, total, 0)`` after each tile is written.
 
     Examples
     --------
@@ -178,6 +188,8 @@ def quantize_tiff(source, target, n_colors: int = 16, *, palette: Palette | None
     tasks = [(layout, i) for i in range(layout.n_tiles)]
     window = IN_FLIGHT_PER_WORKER * runner.n_workers
     tiles = runner.map_ordered(tile_labels, tasks, palette.colors, color_space, window=window)
+    if progress is not None:
+        tiles = _reporting(tiles, layout.n_tiles, progress)
     colormap = np.zeros((3, 256), dtype=np.uint16)
     colormap[:, :len(palette)] = palette.colors.T.astype(np.uint16) * 257
 
