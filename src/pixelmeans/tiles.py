@@ -119,8 +119,8 @@ def tile_labels(task, colors: np.ndarray, color_space: str) -> np.ndarray:
 
 def _reporting(tiles, total: int, progress):
     for done, tile in enumerate(tiles, 1):
+        progress(done, total, 0)  # before handing it over: the writer stops at the last one
         yield tile
-        progress(done, total, 0)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def quantize_tiff(source, target, n_colors: int = 16, *, palette: Palette | None
     runner : Runner, optional
         Where the tiles are processed (see :func:`pixelmeans.runner.open_runner`).
     progress : callable, optional
-        Called as ``progress(done, total, 0)`` after each tile is written.
+        Called as ``progress(done, total, 0)`` as each tile is handed to the writer.
 
     Examples
     --------
