@@ -85,9 +85,17 @@ def merge_rows(X: np.ndarray, weights: np.ndarray):
     exact = keys is not None
     if not exact:
         keys = hash_rows(X)
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    inverse = inverse.ravel()
-    rows = X[first]
+    # One unstable sort (much faster than np.unique's stable one); equal keys are equal rows.
+    order = np.argsort(keys)
+    opens = np.empty(len(keys), dtype=bool)
+    opens[:1] = True
+    sorted_keys = keys[order]
+    np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=opens[1:])
+    starts = np.flatnonzero(opens)
+    rows = X[order[starts]]
+    inverse = np.empty(len(keys), dtype=np.intp)
+    inverse[order] = np.cumsum(opens) - 1
     if not exact and not np.array_equal(rows[inverse], X):
         return None  # a hash collision: give up rather than merge different rows
-    return rows, np.bincount(inverse, weights=weights, minlength=first.size), inverse
+    merged = np.add.reduceat(weights[order], starts) if len(starts) else weights[:0]
+    return rows, merged.astype(np.float64, copy=False), inverse
