@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import InvalidParameterError, require
 from .accelerated import HamerlyBounds, _reassign, _upper_from, rounding_error
-from .duplicates import collapse_duplicates, hash_rows, merge_rows
+from .duplicates import MAX_FEATURES, collapse_duplicates, hash_rows, merge_rows
 from .init import kmeans_plusplus_core
 from .kernels import assign, cluster_sums, inertia, move_rows, row_norms_sq
 
@@ -125,10 +125,10 @@ class DaskData:
         self.in_memory = _fits_in_memory(X.nbytes + weights.nbytes)
         if self.in_memory:
             # Kept on the workers, with repeated rows collapsed once (pixels repeat a lot).
-            pairs = list(dask.persist(*[dask.delayed(_collapse, pure=True)(p) for p in pairs]))
-            collapsed = dask.compute(*[dask.delayed(_is_collapsed)(p) for p in pairs])
-            if len(pairs) > 1 and sum(collapsed) * 2 >= len(pairs):
-                pairs = _merge_across_blocks(dask, pairs)
+            collapsed = [dask.delayed(_collapse, pure=True)(p) for p in pairs]
+            if len(pairs) > 1 and X.shape[1] <= MAX_FEATURES:
+                collapsed = _merge_across_blocks(dask, collapsed)
+            pairs = list(dask.persist(*collapsed))
         self.pairs = pairs
         self.n_samples, self.n_features = X.shape
         self.dtype = np.dtype(dtype)
@@ -170,33 +170,40 @@ def _collapse(pair):
     return (X, w, False) if collapsed is None else (collapsed[0], collapsed[1], True)
 
 
-def _is_collapsed(pair) -> bool:
-    return pair[2]
-
-
-def _split_by_hash(pair, parts: int):
-    """A block's rows dealt into ``parts`` groups by a hash of their values: equal rows of
-    every block land in the same group."""
-    X, w = pair[0], pair[1]
+def _split_by_hash(pair, parts: int, own: int):
+    """A collapsed block's rows dealt into ``parts`` groups by a hash of their values, so
+    that equal rows of every block meet in one group; a block that did not collapse (few
+    repeats) keeps all its rows in its own group, unmerged."""
+    X, w, collapsed = pair
+    if not collapsed:
+        empty = (X[:0], w[:0], True)
+        return [(X, w, False) if j == own else empty for j in range(parts)]
     group = (hash_rows(X) % np.uint64(parts)).astype(np.intp)
     order = np.argsort(group, kind="stable")
     edges = np.searchsorted(group[order], np.arange(parts + 1))
-    return [(X[order[a:b]], w[order[a:b]]) for a, b in itertools.pairwise(edges)]
+    return [(X[order[a:b]], w[order[a:b]], True) for a, b in itertools.pairwise(edges)]
 
 
 def _merge_group(index: int, *splits):
-    """Group ``index`` of every block, with rows repeated across blocks merged."""
-    X = np.concatenate([s[index][0] for s in splits])
-    w = np.concatenate([s[index][1] for s in splits])
-    merged = merge_rows(X, w) if len(X) else None
-    return (X, w, False) if merged is None else (merged[0], merged[1], True)
+    """Group ``index`` of every block, its rows from collapsed blocks merged."""
+    pieces = [s[index] for s in splits]
+    mergeable = [p for p in pieces if p[2] and len(p[0])]
+    others = [p for p in pieces if not p[2]]
+    X = np.concatenate([p[0] for p in mergeable]) if mergeable else None
+    merged = merge_rows(X, np.concatenate([p[1] for p in mergeable])) if mergeable else None
+    if merged is not None:
+        mergeable = [(merged[0], merged[1])]
+    parts = [(p[0], p[1]) for p in mergeable + others]
+    if not parts:
+        return pieces[0][0][:0], pieces[0][1][:0], True
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), True
 
 
-def _merge_across_blocks(dask, pairs):
+def _merge_across_blocks(dask, collapsed):
     """Rows repeated in different blocks merged too: a hash shuffle into as many blocks."""
-    splits = [dask.delayed(_split_by_hash)(p, len(pairs)) for p in pairs]
-    return list(dask.persist(*[dask.delayed(_merge_group)(j, *splits)
-                               for j in range(len(pairs))]))
+    parts = len(collapsed)
+    splits = [dask.delayed(_split_by_hash)(p, parts, i) for i, p in enumerate(collapsed)]
+    return [dask.delayed(_merge_group)(j, *splits) for j in range(parts)]
 
 
 def _on_pair(kernel, pair, *args):
