@@ -119,3 +119,18 @@ def test_repeated_rows_collapsed_across_blocks_give_the_in_memory_result(client)
     data = backend.DaskData(Xd, None)
     distinct = sum(len(p[0]) for p in data.dask.compute(*data.pairs))
     assert distinct == len(np.unique(X, axis=0))  # merged within and across blocks
+
+
+def test_blocks_without_repeats_keep_their_rows(client):
+    """Low-dimensional data without repeats: blocks stay as they are, results unchanged."""
+    X = np.random.default_rng(8).normal(size=(120_000, 3))
+    init = X[:4]
+    mem = KMeans(4, init=init, max_iter=20, algorithm="lloyd").fit(X)
+    Xd = da.from_array(X, chunks=(60_000, 3))
+    dist = KMeans(4, init=init, max_iter=20).fit(Xd)
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-9)
+    import pixelmeans.cluster.dask as backend
+
+    data = backend.DaskData(Xd, None)
+    blocks = data.dask.compute(*data.pairs)
+    assert [len(b[0]) for b in blocks] == [60_000, 60_000]
