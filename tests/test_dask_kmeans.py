@@ -134,3 +134,23 @@ def test_blocks_without_repeats_keep_their_rows(client):
     data = backend.DaskData(Xd, None)
     blocks = data.dask.compute(*data.pairs)
     assert [len(b[0]) for b in blocks] == [60_000, 60_000]
+
+
+def test_data_too_big_to_keep_are_streamed_with_the_same_result(client, monkeypatch):
+    """Above half the workers' memory, blocks are read again at every pass (plain Lloyd)."""
+    import pixelmeans.cluster.dask as backend
+
+    monkeypatch.setattr(backend, "_fits_in_memory", lambda nbytes: False)
+    X = blobs(n=5000, seed=4)
+    w = np.random.default_rng(2).uniform(0.5, 2, len(X))
+    init = X[:6]
+    mem = KMeans(6, init=init, tol=0, algorithm="lloyd").fit(X, sample_weight=w)
+    data = backend.DaskData(da.from_array(X, chunks=900), da.from_array(w, chunks=900))
+    assert not data.in_memory and len(data.pairs) == 6
+    dist = KMeans(6, init=init, tol=0).fit(da.from_array(X, chunks=900),
+                                           sample_weight=da.from_array(w, chunks=900))
+    np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-10)
+    assert (dist.labels_.compute() == mem.labels_).all()
+    for init_name in ("k-means||", "k-means++"):
+        km = KMeans(6, init=init_name, random_state=0).fit(da.from_array(X, chunks=900))
+        assert km.inertia_ <= KMeans(6, random_state=0).fit(X).inertia_ * 1.01
