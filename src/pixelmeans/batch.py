@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -185,8 +186,8 @@ def shared_palette(paths: Sequence, n_colors: int = 16, *, runner: Runner | None
     """One palette for all the images together (their colour histograms summed), and the
     images that could not be read."""
     runner = runner or Runner()
-    total = runner.tree_reduce(_HistogramLeaf(max_pixels), [str(p) for p in paths],
-                               merge_histograms)
+    total = runner.tree_reduce(partial(histogram_job, max_pixels=max_pixels),
+                               [str(p) for p in paths], merge_histograms)
     failed = [BatchResult(p, error=e) for p, e in total.failures]
     if len(total.codes) == 0:
         msg = f"none of the {len(paths)} images could be read"
@@ -196,16 +197,6 @@ def shared_palette(paths: Sequence, n_colors: int = 16, *, runner: Runner | None
                                      random_state=random_state,
                                      source=f"{len(paths) - len(failed)} images")
     return palette, failed
-
-
-class _HistogramLeaf:
-    """``histogram_job`` with its limit bound, picklable for Dask."""
-
-    def __init__(self, max_pixels: int) -> None:
-        self.max_pixels = max_pixels
-
-    def __call__(self, path):
-        return histogram_job(path, self.max_pixels)
 
 
 def output_paths(paths: Sequence[Path], root: Path, folder: Path, suffix: str = ".png"

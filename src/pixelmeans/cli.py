@@ -32,7 +32,7 @@ from .dataset_report import centroid_grid, cluster_dataset
 from .datasets import load_dataset
 from .elbow import DEFAULT_KS, elbow_curve
 from .errors import InvalidParameterError, OutputExistsError, PixelmeansError
-from .io import DEFAULT_MAX_PIXELS, load_image, write_atomically
+from .io import DEFAULT_MAX_PIXELS, check_output_folder, load_image, write_atomically
 from .palette import DEFAULT_COLOR_SPACE, Palette, extract_palette
 from .quantize import SAVE_FORMATS, quantize, save_format
 from .runner import open_runner
@@ -91,10 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="write the formatted palette to FILE instead of standard output "
                           "(for a folder or glob: .csv or .jsonl)")
     pal.add_argument("--swatch", metavar="OUT.png", help="also save a swatch picture")
-    pal.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    pal.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
-                     metavar="N", help="refuse larger images (default: 250000000)")
-    pal.add_argument("--force", action="store_true", help="replace existing output files")
+    _add_run_options(pal)
     _add_cluster_options(pal)
     pal.set_defaults(run=_run_palette)
 
@@ -174,10 +171,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "neighbour (default: 0, off)")
     seg.add_argument("--space", choices=COLOR_SPACES, default="lab",
                      help="colour space to compare colours in (default: lab)")
-    seg.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    seg.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
-                     metavar="N", help="refuse larger images (default: 250000000)")
-    seg.add_argument("--force", action="store_true", help="replace a non-empty FOLDER")
+    _add_run_options(seg, force="replace a non-empty FOLDER")
     seg.set_defaults(run=_run_segment)
 
     plo = commands.add_parser("plot", help="draw a chart of an image's colours (needs the "
@@ -197,10 +191,7 @@ def _build_parser() -> argparse.ArgumentParser:
     plo.add_argument("--space", choices=COLOR_SPACES, default=DEFAULT_COLOR_SPACE,
                      help=f"colour space to cluster and draw in (default: "
                           f"{DEFAULT_COLOR_SPACE})")
-    plo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
-    plo.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
-                     metavar="N", help="refuse larger images (default: 250000000)")
-    plo.add_argument("--force", action="store_true", help="replace an existing output file")
+    _add_run_options(plo, force="replace an existing output file")
     plo.set_defaults(run=_run_plot)
     return parser
 
@@ -224,10 +215,16 @@ def _add_common(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     sub.add_argument("--space", choices=COLOR_SPACES, default=DEFAULT_COLOR_SPACE,
                      help=f"colour space to cluster in (default: {DEFAULT_COLOR_SPACE})")
+    _add_run_options(sub)
+
+
+def _add_run_options(sub: argparse.ArgumentParser, *,
+                     force: str = "replace existing output files") -> None:
+    """``--seed``, ``--max-pixels`` and ``--force``, shared by the image commands."""
     sub.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     sub.add_argument("--max-pixels", type=_positive_int, default=DEFAULT_MAX_PIXELS,
                      metavar="N", help="refuse larger images (default: 250000000)")
-    sub.add_argument("--force", action="store_true", help="replace existing output files")
+    sub.add_argument("--force", action="store_true", help=force)
 
 
 def _add_cluster_options(sub: argparse.ArgumentParser) -> None:
@@ -499,10 +496,7 @@ def _save_plots(folder: Path, report, train, force: bool) -> None:
 
 def _run_segment(args: argparse.Namespace) -> None:
     target = Path(args.output)
-    if target.exists() and not (target.is_dir() and not any(target.iterdir())) \
-            and not args.force:
-        msg = f"{target}: already exists and is not an empty folder; use --force to replace it"
-        raise OutputExistsError(msg)
+    check_output_folder(target, overwrite=args.force)  # before any work
     image = _load(args)
     result = segment(image, args.segments, color_space=args.space,
                      spatial_weight=args.spatial, min_region=args.min_region,

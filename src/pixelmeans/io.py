@@ -361,6 +361,19 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
     return target
 
 
+def check_output_folder(target: Path, *, overwrite: bool) -> bool:
+    """Refuse a folder output that is a file, or a non-empty folder without ``overwrite``;
+    return whether the folder holds something (that ``overwrite`` will replace)."""
+    if target.exists() and not target.is_dir():
+        msg = f"{target}: already exists and is not a folder"
+        raise OutputExistsError(msg)
+    occupied = target.is_dir() and any(target.iterdir())
+    if occupied and not overwrite:
+        msg = f"{target}: folder is not empty; pass overwrite=True (--force) to replace it"
+        raise OutputExistsError(msg)
+    return occupied
+
+
 def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
                             overwrite: bool = False) -> Path:
     """Fill a new folder through a temporary folder beside it, then move it into place.
@@ -378,13 +391,7 @@ def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], Non
     ['a.txt']
     """
     target = Path(path)
-    if target.exists() and not target.is_dir():
-        msg = f"{target}: already exists and is not a folder"
-        raise OutputExistsError(msg)
-    occupied = target.is_dir() and any(target.iterdir())
-    if occupied and not overwrite:
-        msg = f"{target}: folder is not empty; pass overwrite=True (--force) to replace it"
-        raise OutputExistsError(msg)
+    occupied = check_output_folder(target, overwrite=overwrite)
     tmp = Path(_temporary(target, tempfile.mkdtemp))
     parent = tmp.parent
     old = None

@@ -21,7 +21,7 @@ def require_matplotlib() -> None:
 
 
 def _figure(width: float, height: float):
-    require("matplotlib", "plot", "Drawing charts")
+    require_matplotlib()
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")

@@ -108,8 +108,8 @@ class DaskData:
         if any(np.isnan(c) for c in X.chunks[0]):
             msg = "the Dask array has unknown chunk sizes; call X.compute_chunk_sizes() first"
             raise InvalidParameterError(msg)
-        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-        X = X.astype(dtype).rechunk({1: -1})
+        X = _as_rows(X)
+        dtype = X.dtype
         if sample_weight is None:
             weights = da.ones(X.shape[0], chunks=(X.chunks[0],), dtype=np.float64)
         else:
@@ -447,31 +447,36 @@ def hamerly_dask(data: DaskData, centers, max_iter: int, tol: float):
     return centers, total(_state_inertia), n_iter
 
 
+def _as_rows(X):
+    """A Dask array in row blocks holding every column, float32 kept, anything else float64."""
+    _, da = _dask()
+    X = da.asarray(X)
+    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+    return X.astype(dtype).rechunk({1: -1})
+
+
 def predict_lazy(X, centers):
     """Labels of a Dask array's rows, as a lazy Dask array."""
-    _, da = _dask()
-    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-    X = da.asarray(X).astype(dtype).rechunk({1: -1})
-    c = np.ascontiguousarray(centers, dtype=dtype)
+    X = _as_rows(X)
+    c = np.ascontiguousarray(centers, dtype=X.dtype)
     return X.map_blocks(lambda b: assign(b, row_norms_sq(b), c).labels, drop_axis=1,
                         dtype=np.int32)
 
 
 def transform_lazy(X, centers):
     """Distances of a Dask array's rows to every centre, as a lazy Dask array."""
-    _, da = _dask()
-    dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
-    X = da.asarray(X).astype(dtype).rechunk({1: -1})
-    c = np.ascontiguousarray(centers, dtype=dtype)
+    X = _as_rows(X)
+    c = np.ascontiguousarray(centers, dtype=X.dtype)
 
     def distances(b):
         return np.sqrt(assign(b, row_norms_sq(b), c, everything=True).distances)
 
-    return X.map_blocks(distances, chunks=(X.chunks[0], (len(c),)), dtype=dtype)
+    return X.map_blocks(distances, chunks=(X.chunks[0], (len(c),)), dtype=X.dtype)
 
 
 def fit_dask(estimator, X, sample_weight):
     """:meth:`KMeans.fit` for a Dask array (parameters already validated)."""
+    from .base import random_state_of
     from .validation import check_init_array
 
     if estimator.algorithm not in ("auto", "lloyd"):
@@ -483,9 +488,7 @@ def fit_dask(estimator, X, sample_weight):
         msg = f"n_samples={data.n_samples} should be >= n_clusters={estimator.n_clusters}."
         raise InvalidParameterError(msg)
     block_weights, tol = check_moments(data, estimator.tol)
-    rng = np.random.RandomState(estimator.random_state) \
-        if not isinstance(estimator.random_state, np.random.RandomState) \
-        else estimator.random_state
+    rng = random_state_of(estimator)
     init, k = estimator.init, estimator.n_clusters
     best = None
     for _ in range(estimator._n_init_for(10)):
