@@ -104,42 +104,48 @@ class ElkanBounds(HamerlyBounds):
     """Hamerly's bound as a filter, then one lower bound per row and centre for the rows
     it lets through.
 
-    The per-centre bounds are loosened lazily: each row remembers the iteration of its last
-    reset, and the centres' cumulative shifts since then are subtracted only when the row is
-    looked at, so no ``n × k`` pass is made per iteration.
+    The per-centre bounds are stored *anchored*: each entry holds the bound when it was
+    set plus the centre's cumulative shift at that time, so the bound now is the entry
+    less the centre's cumulative shift now. No ``n × k`` pass is made per iteration, and
+    checking a row is one subtraction and one minimum over its ``k`` entries.
     """
 
     needs_all_distances = True
 
     def __init__(self, first, delta):
         super().__init__(first, delta)
-        self.per_center = _lower_from(first.distances, delta)
-        self.per_center[np.arange(first.labels.size), first.labels] = np.inf
-        self.stamp = np.zeros(first.labels.size, dtype=np.intp)
-        self.drift = [np.zeros(first.distances.shape[1])]
+        k = first.distances.shape[1]
+        self.drift = np.zeros(k)  # cumulative shift of each centre, float64
+        self.anchored = np.empty_like(first.distances)
+        self.largest = 0.0  # largest finite anchored entry, for the rounding slack
+        self._anchor(slice(None), first, delta)
+
+    def _anchor(self, rows, result, delta):
+        anchored = _lower_from(result.distances, delta)
+        anchored += self.drift.astype(anchored.dtype)
+        if anchored.size:
+            self.largest = max(self.largest, float(anchored.max()))
+        anchored[np.arange(result.labels.size), result.labels] = np.inf
+        self.anchored[rows] = anchored
 
     def reset(self, rows, result, delta):
         super().reset(rows, result, delta)
-        if isinstance(rows, slice):
-            rows = np.arange(self.per_center.shape[0])[rows]
-        self.per_center[rows] = _lower_from(result.distances, delta)
-        self.per_center[rows, result.labels] = np.inf
-        self.stamp[rows] = len(self.drift) - 1
+        self._anchor(rows, result, delta)
 
     def loosen(self, shift, labels):
         super().loosen(shift, labels)
-        self.drift.append(self.drift[-1] + shift)
+        self.drift += shift
 
     def refine(self, rows, labels, threshold, gaps, delta):
-        dtype = self.per_center.dtype
-        drift = np.asarray(self.drift).astype(dtype)
-        lowered = self.per_center[rows] - (drift[-1] - drift[self.stamp[rows]])
-        # The per-centre bounds also bound the distance to every other centre: keep
-        # Hamerly's filter as sharp as they are.
-        self.lower[rows] = np.maximum(self.lower[rows], lowered.min(axis=1))
-        half = _half_gap_test(gaps, delta).astype(dtype)[labels[rows]]
-        per_row = np.maximum(_proving(lowered, delta).astype(dtype), half).min(axis=1)
-        return np.maximum(threshold[rows], per_row)
+        dtype = self.anchored.dtype
+        nearest_other = (self.anchored[rows] - self.drift.astype(dtype)).min(axis=1)
+        # Storing, anchoring and subtracting in ``dtype`` each round by at most half an ulp.
+        eps = float(np.finfo(dtype).eps)
+        nearest_other -= dtype.type(2 * eps * (self.largest + float(self.drift.max())))
+        # That minimum bounds the distance to every other centre: it sharpens Hamerly's.
+        np.maximum(self.lower[rows], nearest_other, out=nearest_other)
+        self.lower[rows] = nearest_other
+        return np.maximum(threshold[rows], _proving(nearest_other, delta).astype(dtype))
 
 
 def _upper_from(sq, delta):

@@ -7,6 +7,11 @@ from sklearn.utils import check_random_state
 
 from .kernels import CHUNK_BYTES, chunk_rows, chunks, row_norms_sq
 
+# Seeding reads all of ``X`` once per centre in a product with a few candidate rows; BLAS
+# streams ``X`` almost twice as fast from a transposed copy (measured on MNIST: 15 against
+# 26 ms per product). The copy is made when it is no larger than this.
+TRANSPOSED_COPY_BYTES = 1 << 28
+
 
 def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None):
     """Greedy k-means++ on clean input; returns ``(centers, indices)``.
@@ -31,6 +36,7 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
     size = chunk_rows(n_local_trials, d, X.itemsize)
     keep = n * n_local_trials * 8 <= 4 * CHUNK_BYTES
     store = np.empty((n_local_trials, n)) if keep else None
+    X_t = np.ascontiguousarray(X.T) if keep and X.nbytes <= TRANSPOSED_COPY_BYTES else None
     for c in range(1, n_clusters):
         draws = rng.uniform(size=n_local_trials) * potential
         cumulative = np.cumsum(w64 * closest)
@@ -38,7 +44,7 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
         np.clip(candidates, None, n - 1, out=candidates)
         cand_pts = X[candidates]
         if keep:
-            block = _sq_distances_to(X, x_sq, cand_pts, out=store)
+            block = _sq_distances_to(X, x_sq, cand_pts, out=store, X_t=X_t)
             np.minimum(block, closest, out=block)
             pots = block @ w64
         else:
@@ -58,19 +64,21 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
     return centers, indices
 
 
-def _sq_distances_to(X, x_sq, points, out=None):
+def _sq_distances_to(X, x_sq, points, out=None, X_t=None):
     """Squared distances (float64, clipped at 0) of a few ``points`` to every row of ``X``.
 
     The result has shape ``(len(points), len(X))``; computing it in that orientation keeps
-    the element-wise work on contiguous rows.
+    the element-wise work on contiguous rows. ``X_t``, when given, is ``X.T`` C-contiguous.
     """
     scaled = (-2.0 * points.astype(np.float64)).astype(X.dtype)
     if out is None:
         out = np.empty((points.shape[0], X.shape[0]), dtype=np.float64)
+    if X_t is None:
+        X_t = X.T
     if X.dtype == np.float64:
-        np.matmul(scaled, X.T, out=out)
+        np.matmul(scaled, X_t, out=out)
     else:
-        out[...] = scaled @ X.T  # computed in float32, kept in float64
+        out[...] = scaled @ X_t  # computed in float32, kept in float64
     out += x_sq
     out += row_norms_sq(points).astype(np.float64)[:, None]
     np.maximum(out, 0, out=out)
