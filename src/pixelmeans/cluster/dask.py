@@ -24,7 +24,8 @@ import os
 import numpy as np
 
 from ..errors import InvalidParameterError, require
-from .accelerated import HamerlyBounds, _reassign, _upper_from, rounding_error
+from .accelerated import _reassign
+from .bounds import HamerlyBounds, rounding_error, upper_from
 from .duplicates import MAX_FEATURES, collapse_duplicates, hash_rows, merge_rows
 from .init import kmeans_plusplus_core
 from .kernels import assign, cluster_sums, inertia, move_rows, row_norms_sq
@@ -224,7 +225,7 @@ class BlockState:
         delta = rounding_error(self.X, self.x_sq, centers)
         first = assign(self.X, self.x_sq, centers, second=True)
         self.labels = first.labels
-        self.upper = _upper_from(first.best, delta)
+        self.upper = upper_from(first.best, delta)
         self.bounds = HamerlyBounds(first, delta)
         self.sums, self.totals = cluster_sums(self.X, self.labels, self.w, len(centers))
         self.centers = centers
