@@ -230,6 +230,46 @@ def test_kmeans_plusplus_never_picks_zero_weight_rows(rng):
     assert np.all(indices < 50)
 
 
+def _exact_seeding_law(X, w, steps):
+    """Probability of each ordered sequence of ``steps`` picks of plain k-means++."""
+    laws = {(): 1.0}
+    for _ in range(steps):
+        grown = {}
+        for picks, p in laws.items():
+            d2 = np.full(len(X), np.inf) if not picks else np.min(
+                [((X - X[i]) ** 2).sum(axis=1) for i in picks], axis=0)
+            mass = w * (np.ones(len(X)) if not picks else d2)
+            for i in np.flatnonzero(mass):
+                grown[(*picks, i)] = p * mass[i] / mass.sum()
+        laws = grown
+    return laws
+
+
+@pytest.mark.parametrize("path", ["ahead", "one_by_one"])
+def test_kmeans_plusplus_draws_follow_the_exact_law(path, monkeypatch):
+    """With one trial per step, picks follow k-means++'s law: D² sampling at every step,
+    including the steps whose candidates come by rejection from an earlier product."""
+    from pixelmeans.cluster import init
+
+    if path == "one_by_one":
+        monkeypatch.setattr(init, "CHUNK_BYTES", 0)
+    X = np.array([[0.0], [1.0], [3.0], [7.0], [7.5], [12.0]])
+    w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 0.5])
+    law = _exact_seeding_law(X, w, 4)
+    runs = 2000
+    counts = {}
+    for seed in range(runs):
+        _, idx = kmeans_plusplus(X, 4, sample_weight=w, random_state=seed, n_local_trials=1)
+        counts[tuple(idx)] = counts.get(tuple(idx), 0) + 1
+    assert set(counts) <= set(law)  # never a repeated row
+    for position in (1, 2, 3):
+        for row in range(len(X)):
+            exact = sum(p for seq, p in law.items() if seq[position] == row)
+            seen = sum(c for seq, c in counts.items() if seq[position] == row) / runs
+            # 4.5 standard errors: a sampler off by a few percent fails.
+            assert abs(seen - exact) <= 4.5 * np.sqrt(exact * (1 - exact) / runs) + 1e-9
+
+
 def test_minibatch_close_to_full_kmeans_and_sklearn(blobs, rng):
     from sklearn.cluster import MiniBatchKMeans as SKMiniBatch
 
