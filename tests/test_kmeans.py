@@ -13,7 +13,7 @@ from sklearn.cluster import KMeans as SKKMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score
 
-from pixelmeans import InvalidParameterError, KMeans, kmeans_plusplus
+from pixelmeans import InvalidParameterError, KMeans, MiniBatchKMeans, kmeans_plusplus
 from pixelmeans.cluster import kernels
 
 ALGORITHMS = ["lloyd", "hamerly", "elkan"]
@@ -273,7 +273,6 @@ def test_kmeans_plusplus_draws_follow_the_exact_law(path, monkeypatch):
 def test_minibatch_close_to_full_kmeans_and_sklearn(blobs, rng):
     from sklearn.cluster import MiniBatchKMeans as SKMiniBatch
 
-    from pixelmeans import MiniBatchKMeans
 
     X = np.concatenate([rng.normal(c, 1.0, (2000, 2)) for c in range(0, 50, 10)])
     full = KMeans(5, random_state=0).fit(X)
@@ -285,8 +284,6 @@ def test_minibatch_close_to_full_kmeans_and_sklearn(blobs, rng):
 
 
 def test_minibatch_draws_batches_in_proportion_to_weight(rng):
-    from pixelmeans import MiniBatchKMeans
-
     # Two groups: the light one has many rows but almost no weight.
     X = np.concatenate([rng.normal(0, 1, (5000, 2)), rng.normal(20, 1, (50, 2))])
     w = np.concatenate([np.full(5000, 1e-6), np.full(50, 100.0)])
@@ -294,9 +291,27 @@ def test_minibatch_draws_batches_in_proportion_to_weight(rng):
     np.testing.assert_allclose(mbk.cluster_centers_[0], [20, 20], atol=0.5)
 
 
-def test_minibatch_partial_fit_converges(rng):
-    from pixelmeans import MiniBatchKMeans
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_minibatch_refine_steps_are_lloyd_steps(dtype, rng):
+    """Each refine step is one full-batch Lloyd step from the mini-batch centres: the same
+    centres as KMeans started there, and the inertia never rises."""
+    X = rng.normal(size=(3000, 5)).astype(dtype)
+    w = rng.uniform(0.5, 2.0, 3000)
+    plain = MiniBatchKMeans(12, batch_size=256, random_state=3).fit(X, sample_weight=w)
+    previous = plain.inertia_
+    for steps in (1, 2, 3):
+        refined = MiniBatchKMeans(12, batch_size=256, random_state=3, refine_steps=steps)
+        refined.fit(X, sample_weight=w)
+        lloyd = KMeans(12, init=plain.cluster_centers_, max_iter=steps, tol=0,
+                       algorithm="lloyd").fit(X, sample_weight=w)
+        np.testing.assert_allclose(refined.cluster_centers_, lloyd.cluster_centers_,
+                                   rtol=1e-5 if dtype == np.float32 else 1e-12)
+        assert refined.inertia_ <= previous * (1 + 1e-6)
+        previous = refined.inertia_
+    assert previous < plain.inertia_
 
+
+def test_minibatch_partial_fit_converges(rng):
     X = np.concatenate([rng.normal(c, 0.5, (3000, 2)) for c in (0, 10)])
     rng.shuffle(X)
     mbk = MiniBatchKMeans(2, random_state=0)
