@@ -71,6 +71,28 @@ def test_accuracy_on_a_test_split_and_minibatch():
     assert report.evaluated_on == "test"
 
 
+def test_minibatch_refine_steps_reach_the_report_and_the_cli(capsys, tmp_path):
+    X, y = load_digits(return_X_y=True)
+    plain, refined = (cluster_dataset(X, y, 20, method="minibatch", refine_steps=steps)
+                      .results[0] for steps in (0, 2))
+    from pixelmeans import MiniBatchKMeans
+
+    expected = MiniBatchKMeans(20, random_state=0, refine_steps=2).fit(X).inertia_
+    assert refined.inertia == pytest.approx(expected) and refined.inertia < plain.inertia
+    from pixelmeans.datasets import load_dataset
+
+    train, _ = load_dataset("digits")  # the command line's copy of the same digits
+    expected = cluster_dataset(train.X, train.labels, 20, method="minibatch",
+                               refine_steps=2).results[0].inertia
+    report = tmp_path / "r.json"
+    assert main(["cluster", "digits", "-k", "20", "--minibatch", "--refine-steps", "2",
+                 "--report", str(report)]) == 0
+    saved = json.loads(report.read_text())["results"][0]["inertia"]
+    assert saved == pytest.approx(expected, rel=1e-9)
+    assert main(["cluster", "digits", "--minibatch", "--refine-steps", "-1"]) == 2
+    assert "refine-steps" in capsys.readouterr().err
+
+
 def test_without_labels_and_bad_arguments():
     X, _ = load_digits(return_X_y=True)
     r = cluster_dataset(X, None, 5).results[0]

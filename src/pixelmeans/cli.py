@@ -139,6 +139,9 @@ def _build_parser() -> argparse.ArgumentParser:
     clu.add_argument("-k", "--clusters", type=_k_list, default=[10], metavar="K[,K...]",
                      help="numbers of clusters (default: 10)")
     clu.add_argument("--minibatch", action="store_true", help="use MiniBatchKMeans")
+    clu.add_argument("--refine-steps", type=_non_negative_int, default=0, metavar="N",
+                     help="with --minibatch: full-batch Lloyd steps after the mini-batches "
+                          "(each one pass over the data; default: 0)")
     clu.add_argument("--report", metavar="OUT.json", help="write the full report as JSON")
     clu.add_argument("--centroids", metavar="OUT.png",
                      help="draw the centres of the first K as a captioned grid")
@@ -460,7 +463,7 @@ def _run_cluster(args: argparse.Namespace) -> None:
     report = cluster_dataset(
         train.X, train.labels, args.clusters, method="minibatch" if args.minibatch else "kmeans",
         X_test=None if test is None else test.X, y_test=None if test is None else test.labels,
-        random_state=args.seed, progress=bar)
+        random_state=args.seed, refine_steps=args.refine_steps, progress=bar)
     bar.close()
     if args.centroids:
         grid = centroid_grid(report.results[0], train.image_shape)

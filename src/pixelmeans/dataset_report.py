@@ -152,6 +152,7 @@ def cluster_dataset(
     X_test=None,
     y_test=None,
     random_state=0,
+    refine_steps: int = 0,
     progress: Callable[[int, int, int], None] | None = None,
 ) -> DatasetReport:
     """Fit K-means for each K and report how well clusters match the labels.
@@ -168,6 +169,9 @@ def cluster_dataset(
         A held-out split: accuracy is then measured there (clusters are mapped to labels on
         the training split).
     random_state : int, default 0
+    refine_steps : int, default 0
+        With ``method="minibatch"``: full-batch Lloyd steps after the mini-batches (see
+        :class:`pixelmeans.MiniBatchKMeans`); ignored by ``"kmeans"``.
     progress : callable, optional
         ``progress(done, total, k)`` after each K.
 
@@ -193,10 +197,11 @@ def cluster_dataset(
     y = None if y is None else np.asarray(y).astype(np.int64)
     X_eval, y_eval = (X, y) if X_test is None else (np.asarray(X_test),
                                                     np.asarray(y_test).astype(np.int64))
+    options = {} if method == "kmeans" else {"refine_steps": refine_steps}
     estimator = KMeans if method == "kmeans" else MiniBatchKMeans
     results = []
     for done, k in enumerate(ks, 1):
-        model = estimator(int(k), random_state=random_state)
+        model = estimator(int(k), random_state=random_state, **options)
         start = time.perf_counter()
         model.fit(X)
         seconds = time.perf_counter() - start
