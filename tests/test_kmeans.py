@@ -245,7 +245,7 @@ def _exact_seeding_law(X, w, steps):
     return laws
 
 
-@pytest.mark.parametrize("path", ["ahead", "one_by_one"])
+@pytest.mark.parametrize("path", ["ahead", "one_by_one"])  # four steps per product, or one
 def test_kmeans_plusplus_draws_follow_the_exact_law(path, monkeypatch):
     """With one trial per step, picks follow k-means++'s law: D² sampling at every step,
     including the steps whose candidates come by rejection from an earlier product."""
@@ -253,6 +253,8 @@ def test_kmeans_plusplus_draws_follow_the_exact_law(path, monkeypatch):
 
     if path == "one_by_one":
         monkeypatch.setattr(init, "CHUNK_BYTES", 0)
+    else:  # several steps per product even on these narrow rows
+        monkeypatch.setattr(init, "WIDE_ROW_BYTES", 0)
     X = np.array([[0.0], [1.0], [3.0], [7.0], [7.5], [12.0]])
     w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 0.5])
     law = _exact_seeding_law(X, w, 4)
