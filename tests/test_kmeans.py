@@ -253,8 +253,9 @@ def test_kmeans_plusplus_draws_follow_the_exact_law(path, monkeypatch):
 
     if path == "one_by_one":
         monkeypatch.setattr(init, "CHUNK_BYTES", 0)
-    else:  # several steps per product even on these narrow rows
+    else:  # several steps per product even on so few, narrow rows
         monkeypatch.setattr(init, "WIDE_ROW_BYTES", 0)
+        monkeypatch.setattr(init, "CACHED_BYTES", 0)
     X = np.array([[0.0], [1.0], [3.0], [7.0], [7.5], [12.0]])
     w = np.array([1.0, 2.0, 1.0, 1.0, 3.0, 0.5])
     law = _exact_seeding_law(X, w, 4)

@@ -16,9 +16,10 @@ TRANSPOSED_COPY_BYTES = 1 << 28
 # proposals cost little. MNIST at k = 256: 6.0-7.3 s one step at a time, 4.8 s with 2 steps,
 # 3.3-4.1 s with 4. On narrow rows the element-wise work on the spare proposals outweighs
 # the saved reads (blobs 100k×32 float32, k = 64: 0.31 s one at a time, 0.37 s with 4; with
-# 128 features: 0.78 against 0.64 s).
+# 128 features: 0.78 against 0.64 s). Data that stay in cache gain nothing either.
 STEPS_PER_PRODUCT = 4
 WIDE_ROW_BYTES = 512
+CACHED_BYTES = 1 << 23
 
 
 def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None):
@@ -41,7 +42,8 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
     seeding.potential = float(seeding.closest @ seeding.w64)
     seeding.indices.append(first)
     spare = (n_local_trials + 1) // 2
-    depth = STEPS_PER_PRODUCT if X.shape[1] * X.itemsize >= WIDE_ROW_BYTES else 1
+    wide = X.shape[1] * X.itemsize >= WIDE_ROW_BYTES and X.nbytes >= CACHED_BYTES
+    depth = STEPS_PER_PRODUCT if wide else 1
     if n * (n_local_trials + (depth - 1) * (n_local_trials + spare)) * 8 <= 4 * CHUNK_BYTES:
         seeding.ahead(n_local_trials, spare, depth)
     else:
