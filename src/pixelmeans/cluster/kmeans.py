@@ -19,10 +19,10 @@ _ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "elkan": elkan}
 # - Lloyd below SMALL_PROBLEM (row, cluster) pairs, where bound upkeep costs more than it
 #   saves (scikit-learn's 1797×64 digits, k=10 and 64);
 # - Elkan's per-centre bounds for wide data and many clusters, when they fit in
-#   ELKAN_MAX_BYTES (MNIST 70k×784: 8.9 s against Hamerly's 9.9 s at k=64, 22.7 against
-#   28.5 s at k=256);
-# - Hamerly otherwise (200k×16 k=64: 0.17 s against Elkan's 0.62 s; MNIST k=10: 2.4 against
-#   2.8 s; photo pixels).
+#   ELKAN_MAX_BYTES (MNIST 60k×784 from the same centres: 3.8-4.0 s against Hamerly's
+#   4.7-5.5 s at k=32, 7.3-8.3 against 10.7-11.2 s at k=64, 11 against 18 s at k=256; below
+#   32 clusters they are even: 2.7 against 2.6 s at k=16, 4.0 against 4.4 s at k=10);
+# - Hamerly otherwise (200k×16 k=64: 0.17 s against Elkan's 0.62 s; photo pixels).
 SMALL_PROBLEM = 100_000
 ELKAN_MIN_FEATURES = 256
 ELKAN_MIN_CLUSTERS = 32
