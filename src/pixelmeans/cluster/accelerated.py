@@ -2,10 +2,10 @@
 
 Each row keeps an upper bound on the distance to its own centre and lower bounds on the
 distances to the other centres (see :mod:`.bounds`). After the centres move, the bounds are
-loosened by the shifts; only rows whose bounds no longer prove their label are looked at
-again, and a row's label is changed only when it is provably the one Lloyd's kernel would
-give. The centre update is Lloyd's own, over all rows, in the same summation order, so from
-the same initial centres labels and centres are those of :func:`lloyd.lloyd`, bit for bit.
+loosened by the shifts; only rows whose bounds no longer prove their label have their
+distances computed again, with the kernel Lloyd uses. The centre update is Lloyd's own, over
+all rows, in the same summation order, so from the same initial centres labels and centres
+are those of :func:`lloyd.lloyd`, bit for bit.
 """
 
 from __future__ import annotations

@@ -36,8 +36,7 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
     if n_local_trials is None:
         n_local_trials = 2 + int(np.log(n_clusters))
     seeding = _Seeding(X, x_sq, weights, n_clusters, rng)
-    first = min(int(np.searchsorted(np.cumsum(seeding.w64), rng.uniform() * seeding.w64.sum(),
-                                    side="right")), n - 1)
+    first = int(seeding.draw(1)[0])  # in proportion to weight alone
     seeding.closest = _sq_distances_to(X, x_sq, X[first : first + 1])[0]
     seeding.potential = float(seeding.closest @ seeding.w64)
     seeding.indices.append(first)
@@ -60,8 +59,8 @@ class _Seeding:
         self.X, self.x_sq, self.n_clusters, self.rng = X, x_sq, n_clusters, rng
         self.w64 = weights.astype(np.float64, copy=False)
         self.indices: list[int] = []
-        self.closest = None
-        self.potential = 0.0
+        self.closest = np.ones(X.shape[0])  # before the first centre: weight alone
+        self.potential = float(self.w64.sum())
 
     def draw(self, count):
         """``count`` rows drawn with probability proportional to ``weight × closest``."""
