@@ -56,8 +56,9 @@ def run(name, method, k, train, test, estimator=None, seeds=(0,)):
     results = [fit_once(method, k, train, test, seed, estimator) for seed in seeds]
     seconds = np.array([r.fit_seconds for r in results])
     accuracy = np.array([r.accuracy for r in results])
-    spread = f" ± {accuracy.std():.3f}" if len(results) > 1 else ""
+    spread = ""
     if len(results) > 1:
+        spread = f" ± {accuracy.std():.3f}"
         print(name, method, k, "seconds per seed:", np.round(seconds, 2), flush=True)
     row = {"library": name, "method": method, "K": k, "seeds": len(results),
            "fit s": fmt_s(float(seconds.mean())),

@@ -32,7 +32,7 @@ def _reassign(X, x_sq, centers, labels, upper, bounds):
     suspects = np.flatnonzero(upper > threshold)
     k = centers.shape[0]
     size = chunk_rows(k, X.shape[1], X.itemsize)
-    sharper = [bounds.refine(suspects[part], labels, threshold, now)
+    sharper = [bounds.refine(suspects[part], threshold, now)
                for part in chunks(suspects.size, size)]
     if suspects.size:
         threshold[suspects] = np.concatenate(sharper)

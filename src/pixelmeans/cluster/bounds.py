@@ -43,7 +43,7 @@ class Round(NamedTuple):
 
     centers: np.ndarray
     delta: float
-    half_gaps: np.ndarray  # (k, k): the largest upper bound each centre pair's gap proves
+    half_gap: np.ndarray  # (k,): the largest upper bound the nearest other centre's gap proves
 
     @classmethod
     def of(cls, X, x_sq, centers):
@@ -55,7 +55,7 @@ class Round(NamedTuple):
         # d(x, c_j) >= g - u, and (g - u)² - u² > 2·delta holds while u < g/2 - delta/g.
         with np.errstate(divide="ignore", invalid="ignore"):
             half = np.where(gaps > 0, 0.5 * gaps - delta / gaps, 0.0)
-        return cls(centers, delta, half.astype(X.dtype))
+        return cls(centers, delta, half.min(axis=1).astype(X.dtype))
 
 
 def _proving(lower, delta):
@@ -94,10 +94,10 @@ class HamerlyBounds:
 
     def threshold(self, labels, now: Round):
         """Largest upper bound that still proves each row's label."""
-        half = now.half_gaps.min(axis=1)
-        return np.maximum(half[labels], _proving(self.lower, now.delta).astype(self.lower.dtype))
+        proved = _proving(self.lower, now.delta).astype(self.lower.dtype)
+        return np.maximum(now.half_gap[labels], proved)
 
-    def refine(self, rows, labels, threshold, now: Round):
+    def refine(self, rows, threshold, now: Round):
         """A sharper threshold for ``rows``; Hamerly has none sharper."""
         return threshold[rows]
 
@@ -164,7 +164,7 @@ class ElkanBounds(HamerlyBounds):
         slack = 2 * float(np.finfo(dtype).eps) * (self.largest + float(self.drift.max()))
         return self.anchored[rows] - (self.drift + slack).astype(dtype)
 
-    def refine(self, rows, labels, threshold, now: Round):
+    def refine(self, rows, threshold, now: Round):
         # The per-centre bounds' minimum bounds every other centre: it sharpens Hamerly's.
         nearest_other = np.maximum(self.lower[rows], self._lowered(rows).min(axis=1))
         self.lower[rows] = nearest_other
