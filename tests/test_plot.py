@@ -12,7 +12,7 @@ from sklearn.datasets import load_digits
 
 from pixelmeans import MissingDependencyError
 from pixelmeans.cli import main
-from pixelmeans.dataset_report import cluster_dataset
+from pixelmeans.datasets.report import cluster_dataset
 
 pytest.importorskip("matplotlib", reason="the 'plot' extra (matplotlib) is not installed")
 
@@ -95,7 +95,7 @@ def test_palette_figure_has_one_bar_per_colour_as_wide_as_its_share():
 @pytest.mark.parametrize("space", ["rgb", "lab"])
 def test_color_clouds_before_and_after(space):
     from pixelmeans import plot, quantize
-    from pixelmeans.color import from_srgb
+    from pixelmeans.image.colorspace import from_srgb
 
     q = quantize(PHOTO_ARRAY, 6, color_space=space)
     fig = plot.color_cloud_figure(PHOTO_ARRAY, q, space=space, n_points=500)
@@ -117,7 +117,7 @@ def test_color_clouds_before_and_after(space):
 
 def test_color_cloud_samples_only_opaque_pixels():
     from pixelmeans import plot
-    from pixelmeans.io import RGBImage
+    from pixelmeans.image.load import RGBImage
 
     pixels = np.zeros((10, 10, 3), np.uint8)
     pixels[:, 5:] = 255
@@ -131,7 +131,7 @@ def test_color_cloud_samples_only_opaque_pixels():
 
 def test_elbow_and_sweep_figures():
     from pixelmeans import compression_sweep, plot
-    from pixelmeans.elbow import elbow_curve
+    from pixelmeans.tasks.elbow import elbow_curve
 
     curve = elbow_curve(PHOTO_ARRAY, [2, 4, 8, 16])
     fig = plot.elbow_figure(curve)

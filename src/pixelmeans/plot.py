@@ -6,13 +6,22 @@ Every function returns a ``matplotlib.figure.Figure``; nothing is shown or saved
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from .color import COLOR_SPACES, from_srgb
-from .errors import InvalidParameterError, require
-from .io import as_image
+from .datasets.report import DatasetReport, KResult, centroid_grid
+from .errors import InvalidParameterError, OutputExistsError, require
+from .files.atomic import check_output_folder, write_atomically
+from .image.colorspace import COLOR_SPACES, from_srgb
+from .image.load import as_image
+from .params import Integral, Interval, Options, SequenceOf, validated
+from .tasks.compress import DEFAULT_SWEEP, compression_sweep
+from .tasks.elbow import DEFAULT_KS, elbow_curve
+from .tasks.palette import DEFAULT_COLOR_SPACE, extract_palette
+from .tasks.quantize import quantize
 
 
 def require_matplotlib() -> None:
@@ -27,30 +36,23 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def centroids_figure(result, image_shape, *, columns: int | None = None):
-    """Each cluster centre as an image, titled with its majority label and purity.
+def centroids_figure(result: KResult, image_shape: tuple[int, ...], *,
+                     columns: int | None = None):
+    """Each cluster centre as an image, captioned with its majority label and purity (the
+    picture of :func:`pixelmeans.datasets.report.centroid_grid`, in a figure).
 
     Examples
     --------
-    >>> from pixelmeans.dataset_report import KResult
     >>> r = KResult(4, 0.0, 1, 0.0, np.zeros((4, 9)), np.zeros(4, int))
     >>> len(centroids_figure(r, (3, 3)).axes)
-    4
+    1
     """
-    k = result.n_clusters
-    columns = columns or int(np.ceil(np.sqrt(k)))
-    rows = int(np.ceil(k / columns))
-    fig = _figure(1.1 * columns, 1.25 * rows)
-    axes = fig.subplots(rows, columns, squeeze=False).ravel()
-    for i, ax in enumerate(axes):
-        ax.set_axis_off()
-        if i >= k:
-            fig.delaxes(ax)
-            continue
-        ax.imshow(result.centers[i].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1)
-        if result.cluster_majority is not None and result.cluster_majority[i] >= 0:
-            ax.set_title(f"{result.cluster_majority[i]} ({result.cluster_purity[i]:.0%})",
-                         fontsize=8)
+    grid = centroid_grid(result, image_shape, scale=4, columns=columns)
+    fig = _figure(max(2.0, grid.width / 100), max(2.0, grid.height / 100))
+    ax = fig.subplots()
+    ax.imshow(np.asarray(grid), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    ax.set_axis_off()
+    ax.set_title(f"K = {result.n_clusters} centres", fontsize=9)
     return fig
 
 
@@ -111,7 +113,7 @@ def palette_figure(palette):
 
     Examples
     --------
-    >>> from pixelmeans.palette import Palette
+    >>> from pixelmeans import Palette
     >>> p = Palette(np.array([[200, 0, 0], [0, 0, 200]], np.uint8), np.array([0.75, 0.25]))
     >>> len(palette_figure(p).axes[0].patches)
     2
@@ -141,6 +143,7 @@ def _cloud(ax, points, colors, space, title):
     ax.set_title(title, fontsize=9)
 
 
+@validated({"space": [Options(COLOR_SPACES)], "n_points": [Interval(Integral, 1, None)]})
 def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: int = 4000,
                        random_state=0):
     """The image's colours as a 3-D point cloud, each point drawn in its own colour.
@@ -156,9 +159,6 @@ def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: i
     >>> len(fig.axes[0].collections[0].get_offsets())
     100
     """
-    if space not in COLOR_SPACES:
-        msg = f"space must be one of {', '.join(COLOR_SPACES)}; got {space!r}"
-        raise InvalidParameterError(msg)
     img = as_image(image)
     colors = img.counted(img.pixels.reshape(-1, 3))
     rng = np.random.default_rng(random_state)
@@ -190,7 +190,7 @@ def elbow_figure(curve):
 
     Examples
     --------
-    >>> from pixelmeans.elbow import ElbowCurve
+    >>> from pixelmeans.tasks.elbow import ElbowCurve
     >>> fig = elbow_figure(ElbowCurve((2, 4, 8), np.array([9.0, 3.0, 2.0]), "rgb", 4))
     >>> fig.axes[0].lines[0].get_xdata().tolist()
     [2, 4, 8]
@@ -238,3 +238,97 @@ def sweep_figure(sweep):
         ax.annotate("original file", (ks[0], original / 1024), xytext=(4, 4),
                     textcoords="offset points", fontsize=8, color="tab:blue")
     return fig
+
+
+CHARTS = ("palette", "colors", "elbow", "sweep")
+SINGLE_K = {"palette": 8, "colors": 8}  # the other charts take several k
+CHART_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+@validated({"kind": [Options(CHARTS)],
+            "ks": [SequenceOf(Interval(Integral, 1, 4096)), Options((None,))],
+            "color_space": [Options(COLOR_SPACES)]})
+def chart(kind: str, image, ks: Sequence[int] | None = None, *,
+          color_space: str = DEFAULT_COLOR_SPACE, random_state=0,
+          progress: Callable[[int, int, int], None] | None = None):
+    """One of the image charts, computed and drawn: ``(figure, note)``.
+
+    ``kind`` is "palette" (the palette as a bar of shares), "colors" (the colours as a 3-D
+    cloud before and after quantization), "elbow" (error against k, the elbow marked; the
+    note names it) or "sweep" (PNG size and PSNR against k). ``ks`` is one k for the first
+    two (default 8) and several for the others (defaults: 2..32 and 2, 4, ..., 256).
+    """
+    require_matplotlib()
+    if kind in SINGLE_K:
+        if ks is not None and len(ks) != 1:
+            msg = f"the {kind} chart takes a single k; got {list(ks)}"
+            raise InvalidParameterError(msg)
+        k = SINGLE_K[kind] if ks is None else ks[0]
+        if kind == "palette":
+            return palette_figure(extract_palette(image, k, color_space=color_space,
+                                                  random_state=random_state)), None
+        img = as_image(image)
+        quantized = quantize(img, k, color_space=color_space, random_state=random_state)
+        return color_cloud_figure(img, quantized, space=color_space,
+                                  random_state=random_state), None
+    if kind == "elbow":
+        curve = elbow_curve(image, ks or DEFAULT_KS, color_space=color_space,
+                            random_state=random_state, progress=progress)
+        return elbow_figure(curve), f"elbow at k = {curve.chosen}"
+    sweep = compression_sweep(image, ks or DEFAULT_SWEEP, color_space=color_space,
+                              random_state=random_state, progress=progress)
+    return sweep_figure(sweep), None
+
+
+def dataset_figures(report: DatasetReport, X: np.ndarray, image_shape: tuple[int, ...],
+                    class_names: Sequence[str] | None = None) -> dict:
+    """The charts of a data set report, by file name: accuracy and inertia against K, and
+    for each K the centres, the confusion matrix (with labels) and the nearest and farthest
+    samples of each cluster."""
+    require_matplotlib()
+    figures = {"k.png": k_figure(report)}
+    for r in report.results:
+        figures[f"centroids-k{r.n_clusters}.png"] = centroids_figure(r, image_shape)
+        if r.confusion is not None:
+            figures[f"confusion-k{r.n_clusters}.png"] = confusion_figure(
+                r, list(class_names) if class_names else None)
+        figures[f"extremes-k{r.n_clusters}.png"] = extremes_figure(r, X, image_shape)
+    return figures
+
+
+def check_chart_path(path: str | os.PathLike) -> str:
+    """The format (``png``, ``svg`` or ``pdf``) a chart is saved in, from its suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in CHART_SUFFIXES:
+        msg = f"{path}: charts are saved as {', '.join(CHART_SUFFIXES)}"
+        raise InvalidParameterError(msg)
+    return suffix[1:]
+
+
+def check_figures_folder(folder: str | os.PathLike) -> None:
+    """Refuse, before any work, a folder of charts that is a file."""
+    check_output_folder(Path(folder), overwrite=True)
+
+
+def save_figure(figure, path: str | os.PathLike, *, overwrite: bool = False,
+                dpi: int = 110) -> Path:
+    """Write a figure atomically, in the format its suffix names (.png, .svg or .pdf)."""
+    fmt = check_chart_path(path)
+    return write_atomically(path, lambda tmp: figure.savefig(tmp, format=fmt, dpi=dpi),
+                            overwrite=overwrite)
+
+
+def save_figures(folder: str | os.PathLike, figures: dict, *, overwrite: bool = False) -> Path:
+    """Write figures by file name into ``folder`` (created if missing), each atomically;
+    an existing chart is replaced only with ``overwrite``."""
+    target = Path(folder)
+    check_figures_folder(target)
+    if not overwrite:
+        taken = [name for name in figures if (target / name).exists()]
+        if taken:
+            msg = f"{target / taken[0]}: already exists; use --force to replace it"
+            raise OutputExistsError(msg)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, figure in figures.items():
+        save_figure(figure, target / name, overwrite=overwrite, dpi=100)
+    return target

@@ -1,0 +1,59 @@
+"""``pixelmeans compress``: what k colours cost and save, for one k or a sweep."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..errors import InvalidParameterError
+from ..files.atomic import check_new_file
+from ..image.formats import indexed_format
+from ..tasks.compress import CompressionSweep, compress, compression_sweep
+from .options import add_run_options, add_space, default_of, k_list, load_source, progress_bar
+from .report import write_text
+
+FORMATS = ("table", "json", "csv")
+
+
+def register(commands) -> None:
+    sweep = default_of(compression_sweep, "ks")
+    sub = commands.add_parser("compress", help="what k colours cost and save",
+                              description="Report file sizes, ratio, bits per pixel, MSE, "
+                                          "PSNR, SSIM and ΔE2000 for one or several k.")
+    sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    sub.add_argument("-k", "--colors", type=k_list, default=list(sweep), metavar="K[,K...]",
+                     help=f"numbers of colours (default: {','.join(map(str, sweep))})")
+    sub.add_argument("-o", "--output", metavar="OUT.png",
+                     help="also save the quantized image (with a single -k)")
+    sub.add_argument("--format", choices=FORMATS, default="table",
+                     help="output format (default: %(default)s)")
+    sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
+    add_space(sub, default_of(compress, "color_space"))
+    add_run_options(sub)
+    sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.output:
+        if len(args.colors) != 1:
+            msg = "-o/--output needs a single -k (one number of colours)"
+            raise InvalidParameterError(msg)
+        indexed_format(args.output)
+        check_new_file(args.output, overwrite=args.force)
+    image = load_source(args.source, args.max_pixels)
+    if args.output:
+        report, result = compress(image, args.colors[0], color_space=args.space,
+                                  dither=args.dither, random_state=args.seed)
+        result.save(args.output, overwrite=args.force)
+        sweep = CompressionSweep((report,))
+    else:
+        with progress_bar("k") as bar:
+            sweep = compression_sweep(image, args.colors, color_space=args.space,
+                                      dither=args.dither, random_state=args.seed,
+                                      progress=bar)
+    if args.format == "json":
+        text = json.dumps(sweep.to_dicts(), indent=2) + "\n"
+    else:
+        text = sweep.to_csv() if args.format == "csv" else sweep.to_table()
+    write_text(text, None, overwrite=False)
+    return 0

@@ -1,0 +1,128 @@
+"""What the commands share: option types, common options, reading SOURCE, progress bars.
+
+Defaults shown in help texts are read from the library functions' own signatures, so they
+cannot drift from what the library does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import ImageReadError
+from ..files.read import read_stream
+from ..image.colorspace import COLOR_SPACES
+from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, load_image
+
+
+def default_of(function: Callable, name: str) -> Any:
+    """The default value of parameter ``name`` of a library function."""
+    return inspect.signature(function).parameters[name].default
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        msg = f"expected a positive whole number, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse type: a whole number >= 0."""
+    return 0 if text.strip() == "0" else positive_int(text)
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse type: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value < float("inf"):
+        msg = f"expected a number >= 0, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def k_list(text: str) -> list[int]:
+    """An argparse type: one or more positive whole numbers, comma-separated."""
+    values = [positive_int(part) for part in text.split(",") if part.strip()]
+    if not values:
+        msg = f"expected numbers separated by commas, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return values
+
+
+def add_space(sub: argparse.ArgumentParser, default: str, what: str = "cluster in") -> None:
+    sub.add_argument("--space", choices=COLOR_SPACES, default=default,
+                     help=f"colour space to {what} (default: %(default)s)")
+
+
+def add_run_options(sub: argparse.ArgumentParser, *,
+                    force: str = "replace existing output files") -> None:
+    """``--seed``, ``--max-pixels`` and ``--force``, shared by the image commands."""
+    sub.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    sub.add_argument("--max-pixels", type=positive_int, default=DEFAULT_MAX_PIXELS,
+                     metavar="N", help="refuse larger images (default: %(default)s)")
+    sub.add_argument("--force", action="store_true", help=force)
+
+
+def add_cluster_options(sub: argparse.ArgumentParser) -> None:
+    """``--workers`` or ``--scheduler``: where batches and tiled TIFFs run."""
+    group = sub.add_mutually_exclusive_group()
+    group.add_argument("--workers", type=positive_int, metavar="N",
+                       help="batches and tiled TIFFs: start a local Dask cluster with N worker "
+                            "processes (needs the 'dask' extra)")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="batches and tiled TIFFs: run on the Dask cluster at ADDRESS "
+                            "(e.g. tcp://10.0.0.5:8786)")
+
+
+def load_source(text: str, max_pixels: int) -> RGBImage:
+    """SOURCE as an image: a path, an http(s) URL, or '-' for standard input."""
+    if text == "-":
+        data = read_stream(sys.stdin.buffer, name="<stdin>", error=ImageReadError)
+        return load_image(data, max_pixels=max_pixels)
+    return load_image(text, max_pixels=max_pixels)
+
+
+def on_terminal(stream=None) -> bool:
+    """True when ``stream`` (stdout) is a terminal that shows colours."""
+    import os
+
+    stream = stream or sys.stdout
+    return stream.isatty() and not os.environ.get("NO_COLOR") and \
+        os.environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def progress_bar(unit: str) -> Iterator[Callable[[int, int, int], None]]:
+    """A ``progress(done, total, k)`` callback drawing a tqdm bar on stderr, shown only on
+    a terminal and only once the work has taken a second; ``unit`` "k" shows the k done."""
+    bar = None
+
+    def update(done: int, total: int, k: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="" if unit == "k" else f" {unit}", delay=1.0,
+                       disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
+        if unit == "k":
+            bar.set_postfix_str(f"k={k}", refresh=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,96 @@
+"""``pixelmeans palette``: the k dominant colours of an image, or of each image of a batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import InvalidParameterError
+from ..files.atomic import check_new_file, write_atomically
+from ..image.formats import picture_format
+from ..render.palette_formats import PALETTE_FORMATS
+from ..scale.batch import (
+    batch_palettes,
+    find_images,
+    is_batch,
+    palettes_to_csv,
+    palettes_to_jsonl,
+)
+from ..scale.runner import open_runner
+from ..tasks.palette import extract_palette
+from .options import (
+    add_cluster_options,
+    add_run_options,
+    add_space,
+    default_of,
+    load_source,
+    on_terminal,
+    positive_int,
+    progress_bar,
+)
+from .report import batch_summary, write_text
+
+BATCH_FORMATS = {".csv": palettes_to_csv, ".jsonl": palettes_to_jsonl}
+
+
+def register(commands) -> None:
+    sub = commands.add_parser("palette", help="the k dominant colours of an image",
+                              description="Print the k dominant colours of an image and "
+                                          "their shares; optionally save a swatch picture.")
+    sub.add_argument("source", metavar="SOURCE",
+                     help="image file, URL (http/https), '-' for standard input, or a folder "
+                          "or glob pattern for one palette per image")
+    sub.add_argument("-k", "--colors", type=positive_int, metavar="N",
+                     default=default_of(extract_palette, "n_colors"),
+                     help="number of colours (default: %(default)s)")
+    add_space(sub, default_of(extract_palette, "color_space"))
+    sub.add_argument("--format", choices=PALETTE_FORMATS, default="text",
+                     help="output format (default: %(default)s)")
+    sub.add_argument("-o", "--output", "--out", metavar="FILE",
+                     help="write the formatted palette to FILE instead of standard output "
+                          "(for a folder or glob: .csv or .jsonl)")
+    sub.add_argument("--swatch", metavar="OUT.png", help="also save a swatch picture")
+    add_run_options(sub)
+    add_cluster_options(sub)
+    sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if is_batch(args.source):
+        return _run_batch(args)
+    if args.swatch:
+        picture_format(args.swatch)
+        check_new_file(args.swatch, overwrite=args.force)
+    if args.output:
+        check_new_file(args.output, overwrite=args.force)
+    image = load_source(args.source, args.max_pixels)
+    palette = extract_palette(image, args.colors, color_space=args.space,
+                              random_state=args.seed)
+    if args.swatch:
+        picture = palette.swatch()
+        write_atomically(args.swatch,
+                         lambda tmp: picture.save(tmp, format=picture_format(args.swatch)),
+                         overwrite=args.force)
+    text = palette.format(args.format, color_blocks=not args.output and on_terminal())
+    write_text(text, args.output, overwrite=args.force)
+    return 0
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    suffix = Path(args.output).suffix.lower() if args.output else ".jsonl"
+    if suffix not in BATCH_FORMATS:
+        msg = f"{args.output}: palettes of a batch are written as .csv or .jsonl"
+        raise InvalidParameterError(msg)
+    if args.swatch:
+        msg = "--swatch takes a single image, not a folder or pattern"
+        raise InvalidParameterError(msg)
+    if args.output:
+        check_new_file(args.output, overwrite=args.force)
+    paths, _ = find_images(args.source)
+    with open_runner(args.scheduler, args.workers) as runner, progress_bar("images") as bar:
+        results = batch_palettes(paths, args.colors, runner=runner, color_space=args.space,
+                                 random_state=args.seed, max_pixels=args.max_pixels,
+                                 progress=bar)
+    write_text(BATCH_FORMATS[suffix](results), args.output, overwrite=args.force)
+    return batch_summary(results, "palettes", runner.description, sys.stderr)

@@ -1,0 +1,120 @@
+"""``pixelmeans quantize``: redraw an image (a batch, or a tiled TIFF) with k colours."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import InvalidParameterError
+from ..files.atomic import check_new_file
+from ..image.formats import TIFF_SUFFIXES, indexed_format
+from ..image.load import load_image
+from ..scale.batch import batch_quantize, is_batch, plan_quantize_batch, shared_palette
+from ..scale.runner import open_runner
+from ..scale.tiles import quantize_tiff
+from ..tasks.palette import extract_palette
+from ..tasks.quantize import quantize
+from .options import (
+    add_cluster_options,
+    add_run_options,
+    add_space,
+    default_of,
+    load_source,
+    positive_int,
+    progress_bar,
+)
+from .report import batch_summary
+
+
+def register(commands) -> None:
+    sub = commands.add_parser("quantize", help="redraw an image with k colours",
+                              description="Redraw an image with k colours and save it as a "
+                                          "small indexed PNG (or GIF/WebP, by suffix).")
+    sub.add_argument("source", metavar="SOURCE",
+                     help="image file, URL or '-'; a folder or glob pattern (then OUT is a "
+                          "folder); or a tiled TIFF, quantized tile by tile when OUT is .tif")
+    sub.add_argument("-k", "--colors", type=positive_int, metavar="N",
+                     default=default_of(quantize, "n_colors"),
+                     help="number of colours (default: %(default)s)")
+    sub.add_argument("-o", "--output", metavar="OUT", required=True,
+                     help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
+                          "TIFF; a folder for a batch")
+    sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
+    add_space(sub, default_of(quantize, "color_space"))
+    add_run_options(sub)
+    sub.add_argument("--palette-from", metavar="OTHER_IMAGE",
+                     help="use the palette of another image (one look across a series)")
+    sub.add_argument("--shared-palette", action="store_true",
+                     help="batch: one palette from all images' colours together, used for "
+                          "every image")
+    add_cluster_options(sub)
+    sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.shared_palette and args.palette_from:
+        msg = "give either --shared-palette or --palette-from, not both"
+        raise InvalidParameterError(msg)
+    if is_batch(args.source):
+        return _run_batch(args)
+    if args.shared_palette:
+        msg = "--shared-palette needs a folder or glob pattern of images"
+        raise InvalidParameterError(msg)
+    if Path(args.output).suffix.lower() in TIFF_SUFFIXES:
+        return _run_tiff(args)
+    indexed_format(args.output)
+    check_new_file(args.output, overwrite=args.force)
+    palette = _palette_from(args)
+    result = quantize(load_source(args.source, args.max_pixels), args.colors,
+                      color_space=args.space, dither=args.dither, palette=palette,
+                      random_state=args.seed)
+    path = result.save(args.output, overwrite=args.force)
+    print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+    return 0
+
+
+def _palette_from(args: argparse.Namespace):
+    if not args.palette_from:
+        return None
+    return extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
+                           args.colors, color_space=args.space, random_state=args.seed)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    paths, targets = plan_quantize_batch(args.source, args.output, overwrite=args.force)
+    palette, failed = _palette_from(args), []
+    with open_runner(args.scheduler, args.workers) as runner:
+        if args.shared_palette:
+            palette, failed = shared_palette(paths, args.colors, runner=runner,
+                                             color_space=args.space, random_state=args.seed,
+                                             max_pixels=args.max_pixels)
+            print(f"shared palette of {palette.source}: {' '.join(palette.hex)}")
+        bad = {r.path for r in failed}
+        todo = [(p, t) for p, t in zip(paths, targets, strict=True) if str(p) not in bad]
+        with progress_bar("images") as bar:
+            results = batch_quantize([p for p, _ in todo], [t for _, t in todo], args.colors,
+                                     palette=palette, runner=runner, color_space=args.space,
+                                     dither=args.dither, random_state=args.seed,
+                                     max_pixels=args.max_pixels, overwrite=args.force,
+                                     progress=bar)
+    for r in results:
+        if r.ok:
+            print(f"{r.output}: {len(r.palette)} colours, {r.output_bytes:,} bytes")
+    return batch_summary(failed + results, "written", runner.description, sys.stderr)
+
+
+def _run_tiff(args: argparse.Namespace) -> int:
+    if args.dither:
+        msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
+        raise InvalidParameterError(msg)
+    check_new_file(args.output, overwrite=args.force)
+    with open_runner(args.scheduler, args.workers) as runner, progress_bar("tiles") as bar:
+        result = quantize_tiff(args.source, args.output, args.colors,
+                               palette=_palette_from(args), runner=runner,
+                               color_space=args.space, random_state=args.seed,
+                               overwrite=args.force, progress=bar)
+    layout = result.layout
+    print(f"{result.path}: {len(result.palette)} colours, {layout.width}×{layout.height} in "
+          f"{layout.n_tiles:,} tiles, {result.path.stat().st_size:,} bytes ({runner.description})")
+    return 0

@@ -1,0 +1,61 @@
+"""``pixelmeans segment``: split an image into k colour regions, written to a folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..files.atomic import check_output_folder
+from ..render.palette_formats import color_block
+from ..tasks.segment import segment
+from .options import (
+    add_run_options,
+    add_space,
+    default_of,
+    load_source,
+    non_negative_float,
+    non_negative_int,
+    on_terminal,
+    positive_int,
+)
+
+
+def register(commands) -> None:
+    sub = commands.add_parser("segment", help="split an image into k colour regions",
+                              description="Split an image into k colour segments; write the "
+                                          "label map, one mask and one cut-out per segment, "
+                                          "an outlined overlay and a JSON summary to FOLDER.")
+    sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    sub.add_argument("-k", "--segments", type=positive_int, metavar="N",
+                     default=default_of(segment, "n_segments"),
+                     help="number of segments (default: %(default)s)")
+    sub.add_argument("-o", "--output", metavar="FOLDER", required=True,
+                     help="folder to create (must not exist, or be empty, unless --force)")
+    sub.add_argument("--spatial", type=non_negative_float, metavar="W",
+                     default=default_of(segment, "spatial_weight"),
+                     help="weight of pixel position next to colour; 0 = colour only, "
+                          "1 = crossing the image costs as much as black to white "
+                          "(default: %(default)s)")
+    sub.add_argument("--min-region", type=non_negative_int, metavar="PIXELS",
+                     default=default_of(segment, "min_region"),
+                     help="merge connected regions smaller than this into their most similar "
+                          "neighbour (default: %(default)s, off)")
+    add_space(sub, default_of(segment, "color_space"), "compare colours in")
+    add_run_options(sub, force="replace a non-empty FOLDER")
+    sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    check_output_folder(args.output, overwrite=args.force)  # before any work
+    result = segment(load_source(args.source, args.max_pixels), args.segments,
+                     color_space=args.space, spatial_weight=args.spatial,
+                     min_region=args.min_region, random_state=args.seed)
+    folder = result.save(args.output, overwrite=args.force)
+    summary = result.to_dict(max_regions=0)
+    blocks = on_terminal()
+    sys.stdout.write(f"{folder}: {len(result)} segments, {summary['n_regions']:,} regions\n")
+    for s in summary["segments"]:
+        block = color_block(s["rgb"]) + "  " if blocks else ""
+        sys.stdout.write(f"{block}{s['index']:>3}  {s['hex']}  {s['share']:>7.1%}  "
+                         f"{s['regions']:>8,} regions\n")
+    return 0

@@ -1,0 +1,179 @@
+"""Mini-batch K-means on clean input (Sculley 2010, with scikit-learn's update rules).
+
+Batches are drawn with probability proportional to the sample weights, through one
+cumulative sum and a binary search per draw (``O(b log n)`` per batch), then used with unit
+weights: in expectation the same objective as the weighted data, without scanning all ``n``
+weights for every batch. :class:`pixelmeans.MiniBatchKMeans` checks its input and calls
+:func:`fit_minibatch`; ``partial_fit`` calls :func:`minibatch_step` once per batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .kernels import assign, inertia, means, row_norms_sq, weighted_tolerance
+from .seeding import as_random_state, initial_centers
+
+
+class WeightedSampler:
+    """Draw row indices with probability proportional to non-negative weights."""
+
+    def __init__(self, weights: np.ndarray):
+        self.uniform = bool(np.all(weights == weights[0]))
+        self.n = weights.shape[0]
+        self.cumulative = None if self.uniform else np.cumsum(weights)
+
+    def draw(self, size: int, rng: np.random.RandomState) -> np.ndarray:
+        if self.uniform:
+            return rng.randint(0, self.n, size=size)
+        targets = rng.uniform(0, self.cumulative[-1], size=size)
+        return np.minimum(np.searchsorted(self.cumulative, targets, side="right"), self.n - 1)
+
+
+def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reassign):
+    """Move centres towards one batch (in place); return the batch's summed inertia and shift.
+
+    Each centre moves to the weighted mean of its previous position (weighted by all the
+    weight it has seen) and the batch rows assigned to it, so its learning rate decays as
+    ``1 / count``. When ``reassign`` is true, centres that received less than
+    ``reassignment_ratio`` of the heaviest centre's weight jump to random batch rows.
+    """
+    step = assign(Xb, xb_sq, centers, weights=wb)
+    dist_sq, sums, totals = step.best, step.sums, step.totals
+    old = centers.astype(np.float64)
+    hit = totals > 0
+    grown = counts[hit] + totals[hit]
+    new = old.copy()
+    new[hit] = (old[hit] * counts[hit, None] + sums[hit]) / grown[:, None]
+    counts[hit] = grown
+    if reassign and reassignment_ratio > 0:
+        _reassign_small(Xb, new, counts, rng, reassignment_ratio)
+    centers[...] = new
+    return float(dist_sq @ wb), float(np.sum((new - old) ** 2))
+
+
+def _reassign_small(Xb, centers, counts, rng, ratio):
+    """Send under-used centres to random batch rows (scikit-learn's rule)."""
+    small = counts < ratio * counts.max()
+    if small.sum() > 0.5 * Xb.shape[0]:
+        small[np.argsort(counts, kind="stable")[int(0.5 * Xb.shape[0]) :]] = False
+    n_small = int(small.sum())
+    if n_small == 0 or n_small == counts.size:
+        return
+    picks = rng.choice(Xb.shape[0], size=n_small, replace=False)
+    centers[small] = Xb[picks]
+    counts[small] = counts[~small].min()
+
+
+def auto_seedings(n_clusters: int) -> int:
+    """Seedings tried by ``n_init="auto"``: 3 up to 64 clusters (seeding on the init sample
+    is cheap there and a better start lowers the final inertia); 1 above, where seeding
+    costs grow with k²."""
+    return 3 if n_clusters <= 64 else 1
+
+
+def seed_on_sample(X, x_sq, weights, n_clusters, init, n_init, init_size, rng, owner):
+    """The best of ``n_init`` seedings, each judged on one sample of ``init_size`` rows drawn
+    in proportion to their weight (all rows when there are no more)."""
+    n = X.shape[0]
+    size = max(min(n, init_size), n_clusters)
+    if size >= n:
+        sample, sw = np.arange(n), weights
+    else:
+        sample, sw = WeightedSampler(weights).draw(size, rng), np.ones(size)
+    Xs, xs_sq = X[sample], x_sq[sample]
+    best, best_inertia = None, np.inf
+    for _ in range(n_init):
+        centers = initial_centers(Xs, xs_sq, sw, n_clusters, init, rng, owner)
+        value = inertia(Xs, assign(Xs, xs_sq, centers).labels, centers, sw)
+        if best is None or value < best_inertia:
+            best, best_inertia = centers, value
+    return best
+
+
+@dataclass(frozen=True)
+class MiniBatchResult:
+    """Centres (in ``X``'s dtype), the weight each centre has absorbed, and the batches run."""
+
+    centers: np.ndarray
+    counts: np.ndarray
+    n_steps: int
+
+
+def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
+    """The mini-batch loop, with scikit-learn's stopping rules; returns the steps run."""
+    n = X.shape[0]
+    batch = min(options["batch_size"], n)
+    ones = np.ones(batch)
+    alpha = min(1.0, 2.0 * batch / (n + 1))
+    ewa, ewa_min, no_improvement, since_reassign = None, None, 0, 0
+    step = 0
+    for step in range(1, (options["max_iter"] * n) // batch + 1):
+        idx = sampler.draw(batch, rng)
+        since_reassign += batch
+        reassign = bool(np.any(counts == 0)) or since_reassign >= 10 * len(centers)
+        if reassign:
+            since_reassign = 0
+        batch_inertia, shift = minibatch_step(X[idx], x_sq[idx], ones, centers, counts, rng,
+                                              options["reassignment_ratio"],
+                                              reassign and step > 1)
+        if step == 1:
+            continue
+        ewa = batch_inertia / batch if ewa is None else (
+            ewa * (1 - alpha) + alpha * batch_inertia / batch)
+        if tol > 0 and shift <= tol:
+            break
+        if ewa_min is None or ewa < ewa_min:
+            no_improvement, ewa_min = 0, ewa
+        else:
+            no_improvement += 1
+        limit = options["max_no_improvement"]
+        if limit is not None and no_improvement >= limit:
+            break
+    return step
+
+
+def fit_minibatch(
+    X: np.ndarray,
+    n_clusters: int,
+    *,
+    sample_weight: np.ndarray | None = None,
+    init="k-means++",
+    n_init: int | None = None,
+    init_size: int | None = None,
+    batch_size: int = 1024,
+    max_iter: int = 100,
+    tol: float = 0.0,
+    max_no_improvement: int | None = 10,
+    reassignment_ratio: float = 0.01,
+    refine_steps: int = 0,
+    random_state=None,
+    owner: str = "MiniBatchKMeans",
+) -> MiniBatchResult:
+    """Mini-batch K-means; the parameters are those of :class:`pixelmeans.MiniBatchKMeans`
+    (``n_init=None`` is its "auto"). Assumes clean input, as :func:`fit_kmeans` does.
+
+    Examples
+    --------
+    >>> X = np.repeat([[0.0], [10.0]], 500, axis=0)
+    >>> sorted(fit_minibatch(X, 2, batch_size=100, random_state=0).centers.ravel().tolist())
+    [0.0, 10.0]
+    """
+    weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    rng = as_random_state(random_state)
+    x_sq = row_norms_sq(X)
+    centers = seed_on_sample(X, x_sq, weights, n_clusters, init,
+                             auto_seedings(n_clusters) if n_init is None else n_init,
+                             init_size or 3 * batch_size, rng, owner)
+    counts = np.zeros(n_clusters)
+    options = {"batch_size": batch_size, "max_iter": max_iter,
+               "max_no_improvement": max_no_improvement,
+               "reassignment_ratio": reassignment_ratio}
+    steps = _run_batches(X, x_sq, WeightedSampler(weights), centers, counts, options,
+                         weighted_tolerance(X, weights, tol), rng)
+    for _ in range(refine_steps):
+        full = assign(X, x_sq, centers, weights=weights)
+        centers = means(full.sums, full.totals, centers).astype(X.dtype)
+    return MiniBatchResult(centers, counts, steps)

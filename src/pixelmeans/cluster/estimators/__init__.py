@@ -1,0 +1,10 @@
+"""The engine adapted to scikit-learn: estimators and the :func:`kmeans_plusplus` function.
+
+This is the only part of :mod:`pixelmeans.cluster` that imports scikit-learn.
+"""
+
+from .kmeans import KMeans
+from .minibatch import MiniBatchKMeans
+from .plusplus import kmeans_plusplus
+
+__all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]

@@ -1,0 +1,61 @@
+"""Input checks of the scikit-learn estimators (run once, at their boundary)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_array
+
+from ...errors import InvalidParameterError
+
+FLOATS = [np.float64, np.float32]
+
+
+def check_data(X, owner: str) -> np.ndarray:
+    """Return ``X`` as a C-contiguous float32/float64 2-D array (float32 stays float32)."""
+    return check_array(X, dtype=FLOATS, order="C", accept_large_sparse=False,
+                       input_name="X", estimator=owner)
+
+
+def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
+    """Return weights as a new float64 array of length ``n``; ``None`` means all ones."""
+    n = X.shape[0]
+    if sample_weight is None:
+        return np.ones(n, dtype=np.float64)
+    if np.isscalar(sample_weight):
+        weights = np.full(n, float(sample_weight))
+    else:
+        weights = check_array(
+            sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight",
+            ensure_min_samples=0,
+        ).astype(np.float64, copy=True)
+    if weights.ndim != 1 or weights.shape[0] != n:
+        msg = f"sample_weight.shape == {weights.shape}, expected ({n},)!"
+        raise InvalidParameterError(msg)
+    if np.any(weights < 0):
+        msg = "sample_weight must be non-negative; found negative values."
+        raise InvalidParameterError(msg)
+    if not weights.sum() > 0:
+        msg = "sample_weight must have a positive sum; all weights are zero."
+        raise InvalidParameterError(msg)
+    return weights
+
+
+def check_n_clusters(n_clusters: int, n_samples: int, owner: str) -> None:
+    """Refuse fewer samples than clusters, with both numbers in the message."""
+    if n_samples < n_clusters:
+        msg = f"{owner}: n_samples={n_samples} should be >= n_clusters={n_clusters}."
+        raise InvalidParameterError(msg)
+
+
+def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int, owner: str) -> None:
+    """Warn when fewer distinct clusters than asked were found (duplicate points)."""
+    found = np.unique(labels).size
+    if found < n_clusters:
+        warnings.warn(
+            f"{owner}: found {found} distinct clusters, fewer than n_clusters={n_clusters}; "
+            "the data has fewer distinct points than clusters.",
+            ConvergenceWarning, stacklevel=3,
+        )

@@ -1,0 +1,156 @@
+"""The quantize job: redraw an image with only k colours, and save it as a small indexed file.
+
+Every pixel maps to its nearest palette colour through a lookup table over the image's
+distinct colours: the nearest colour is computed once per distinct colour, never per pixel.
+Dithering (Floyd–Steinberg) uses Pillow's C implementation against the K-means palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from ..errors import InvalidParameterError
+from ..image.histogram import histogram_of_codes, pack_rgb
+from ..image.indexed import encode, expand, indexed_image, save_indexed
+from ..image.load import RGBImage, as_image
+from ..image.nearest import labels_of_pixels, nearest_colors
+from ..image.ranking import heaviest_first
+from ..params import Boolean, InstanceOf, Options, validated
+from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, fit_palette
+
+
+@dataclass(frozen=True)
+class Quantized:
+    """An image redrawn with the colours of a palette.
+
+    Attributes
+    ----------
+    palette : Palette
+        The colours, heaviest first, with their shares of this image.
+    labels : ndarray of shape (H, W)
+        Index into ``palette.colors`` of each pixel (uint8 when k ≤ 256, else uint16).
+    mask : ndarray of shape (H, W), bool, or None
+        Pixels that count (opaque); the others stay transparent in saved files.
+    source : str
+        Where the image came from.
+
+    Examples
+    --------
+    >>> q = quantize(np.array([[[250, 0, 0], [0, 0, 250]]], dtype=np.uint8), 2)
+    >>> q.labels.tolist(), q.palette.hex  # equal shares: ordered by colour
+    ([[1, 0]], ['#0000fa', '#fa0000'])
+    """
+
+    palette: Palette
+    labels: np.ndarray
+    mask: np.ndarray | None = None
+    source: str = "<array>"
+
+    @property
+    def image(self) -> np.ndarray:
+        """The redrawn ``H×W×3`` uint8 image."""
+        return expand(self.labels, self.palette.colors)
+
+    def to_pil(self) -> Image.Image:
+        """A PIL image: mode "P" (with a transparent entry when masked) for up to 256 colours,
+        else "RGB"/"RGBA"."""
+        return indexed_image(self.labels, self.palette.colors, self.mask)
+
+    def encode(self, fmt: str = "PNG") -> bytes:
+        """The image encoded as PNG (indexed, smallest bit depth), GIF or lossless WebP."""
+        return encode(self.to_pil(), fmt)
+
+    def save(self, path, *, overwrite: bool = False) -> Path:
+        """Write the image to ``path`` (.png, .gif or .webp), atomically."""
+        return save_indexed(self.to_pil(), path, overwrite=overwrite)
+
+
+def _dithered(img: RGBImage, palette: Palette) -> np.ndarray:
+    """Floyd–Steinberg labels from Pillow, against exactly the palette's colours."""
+    k = len(palette)
+    if k > 256:
+        msg = f"dithering supports at most 256 colours; got {k}"
+        raise InvalidParameterError(msg)
+    # Pillow maps to a 256-entry palette: repeat ours cyclically so every entry is one of
+    # our colours, then fold the indices back.
+    cyclic = palette.colors[np.arange(256) % k]
+    reference = Image.new("P", (1, 1))
+    reference.putpalette(cyclic.tobytes(), rawmode="RGB")
+    out = Image.fromarray(img.pixels).quantize(palette=reference,
+                                               dither=Image.Dither.FLOYDSTEINBERG)
+    return (np.asarray(out) % k).astype(np.uint8)
+
+
+def _ranked(palette: Palette, labels_of, counts_of):
+    """The palette with this image's shares, heaviest first, and the label remapping."""
+    shares = np.bincount(labels_of, weights=counts_of, minlength=len(palette))
+    order, remap = heaviest_first(shares)
+    total = shares.sum()
+    weights = shares[order] / total if total > 0 else np.full(len(palette), 1 / len(palette))
+    return Palette(palette.colors[order], weights, palette.source, palette.color_space), remap
+
+
+def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
+           palette: Palette | None, random_state) -> Quantized:
+    """:func:`quantize` on a loaded image and checked parameters."""
+    codes = pack_rgb(img.pixels)
+    hist = histogram_of_codes(img.counted(codes))
+    if palette is None:
+        palette = fit_palette(hist, n_colors, color_space, random_state, img.source)
+    palette = Palette(palette.colors, palette.weights, img.source, color_space)
+    if dither:
+        labels = _dithered(img, palette).ravel()
+        palette, remap = _ranked(palette, img.counted(labels), None)
+        labels = remap[labels]
+    else:
+        nearest = nearest_colors(hist.colors, palette.colors, color_space)
+        palette, remap = _ranked(palette, nearest, hist.counts)
+        labels = labels_of_pixels(hist, remap[nearest], codes)
+    dtype = np.uint8 if len(palette) <= 256 else np.uint16
+    return Quantized(palette, labels.astype(dtype).reshape(img.shape), img.mask, img.source)
+
+
+@validated({**PALETTE_CONSTRAINTS, "dither": [Boolean()],
+            "palette": [InstanceOf(Palette), Options((None,))]})
+def quantize(
+    image,
+    n_colors: int = 16,
+    *,
+    color_space: str = DEFAULT_COLOR_SPACE,
+    dither: bool = False,
+    palette: Palette | None = None,
+    random_state=0,
+) -> Quantized:
+    """Redraw an image with ``n_colors`` colours (or the colours of a given palette).
+
+    Parameters
+    ----------
+    image : path, URL, bytes, file object, PIL image, array or RGBImage
+    n_colors : int, default 16
+        Colours to find with K-means, 1 to 4096 (ignored when ``palette`` is given).
+    color_space : {"rgb", "lab", "oklab"}, default "rgb"
+        Space for clustering and for "nearest colour".
+    dither : bool, default False
+        Floyd–Steinberg error diffusion (Pillow's C implementation) against the palette.
+    palette : Palette, optional
+        Reuse these colours (one look across a series of photos) instead of fitting.
+    random_state : int, RandomState or None, default 0
+
+    Returns
+    -------
+    Quantized
+
+    Examples
+    --------
+    >>> img = np.zeros((4, 4, 3), dtype=np.uint8)
+    >>> img[:, 2:] = 200
+    >>> q = quantize(img, 2)
+    >>> q.image[0].tolist()
+    [[0, 0, 0], [0, 0, 0], [200, 200, 200], [200, 200, 200]]
+    """
+    return redraw(as_image(image), n_colors, color_space=color_space, dither=dither,
+                  palette=palette, random_state=random_state)

@@ -1,0 +1,41 @@
+"""The exact colour histogram."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis.extra.numpy import arrays
+
+from pixelmeans.image.histogram import ColorHistogram, color_histogram, pack_rgb, unpack_rgb
+from pixelmeans.image.load import RGBImage
+
+
+@given(arrays(np.uint8, (7, 5, 3)))
+def test_histogram_matches_numpy_unique(pixels):
+    hist = color_histogram(pixels)
+    colors, counts = np.unique(pixels.reshape(-1, 3), axis=0, return_counts=True)
+    np.testing.assert_array_equal(hist.colors, colors)
+    np.testing.assert_array_equal(hist.counts, counts)
+    assert hist.n_pixels == 35
+
+
+@given(arrays(np.uint8, (50, 3)))
+def test_pack_unpack_round_trip(colors):
+    np.testing.assert_array_equal(unpack_rgb(pack_rgb(colors)), colors)
+
+
+def test_masked_pixels_do_not_count():
+    pixels = np.zeros((2, 2, 3), np.uint8)
+    pixels[0] = (9, 9, 9)
+    mask = np.array([[True, False], [False, False]])
+    hist = color_histogram(RGBImage(pixels, mask))
+    assert hist.colors.tolist() == [[9, 9, 9]]
+    assert hist.counts.tolist() == [1]
+
+
+def test_coarsen_keeps_counts_and_weighted_means():
+    hist = ColorHistogram(np.array([[0, 0, 0], [3, 0, 0], [255, 255, 255]], np.uint8),
+                          np.array([1, 3, 2]))
+    means, weights = hist.coarsen(6)
+    np.testing.assert_allclose(means, [[2.25, 0, 0], [255, 255, 255]])
+    assert weights.tolist() == [4, 2]

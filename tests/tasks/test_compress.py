@@ -1,0 +1,134 @@
+"""The compress job, checked against scikit-image's metrics and hand-computed sizes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from skimage.color import deltaE_ciede2000, rgb2lab
+from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
+
+from pixelmeans import InvalidParameterError, compress, compression_sweep
+from pixelmeans.cli import main
+
+DATA = Path(__file__).parents[2] / "src" / "pixelmeans" / "data"
+
+
+def test_report_matches_scikit_image_metrics():
+    report, q = compress(DATA / "chelsea.jpg", 8)
+    from pixelmeans.image.load import load_image
+
+    original = load_image(DATA / "chelsea.jpg").pixels
+    assert report.mse == pytest.approx(mean_squared_error(original, q.image))
+    assert report.psnr == pytest.approx(peak_signal_noise_ratio(original, q.image,
+                                                                data_range=255))
+    assert report.ssim == pytest.approx(structural_similarity(original, q.image,
+                                                              channel_axis=2, data_range=255))
+    delta = deltaE_ciede2000(rgb2lab(original), rgb2lab(q.image)).mean()
+    assert report.delta_e == pytest.approx(delta, rel=2e-3)
+
+
+def test_sizes_ratio_and_bits_per_pixel():
+    report, q = compress(DATA / "chelsea.jpg", 16)
+    assert (report.width, report.height) == (451, 300)
+    assert report.raw_bytes == 451 * 300 * 3
+    assert report.original_bytes == (DATA / "chelsea.jpg").stat().st_size
+    assert report.png_bytes == len(q.encode("PNG"))
+    assert report.ratio == pytest.approx(report.raw_bytes / report.png_bytes)
+    assert report.bits_per_pixel == pytest.approx(report.png_bytes * 8 / (451 * 300))
+    assert report.bits_per_pixel < 8  # an indexed PNG, not RGB
+
+
+def test_lossless_when_k_covers_all_colours():
+    img = np.zeros((10, 10, 3), np.uint8)
+    img[5:] = (1, 2, 3)
+    report, _ = compress(img, 2)
+    assert report.mse == 0 and math.isinf(report.psnr) and report.delta_e == 0
+    assert report.to_dict()["psnr"] is None
+    json.dumps(report.to_dict())
+
+
+def test_sweep_error_falls_and_size_grows_with_k():
+    sweep = compression_sweep(DATA / "coffee.jpg", (2, 8, 32))
+    mses = [r.mse for r in sweep.reports]
+    sizes = [r.png_bytes for r in sweep.reports]
+    assert mses == sorted(mses, reverse=True) and sizes == sorted(sizes)
+    rows = list(csv.DictReader(io.StringIO(sweep.to_csv())))
+    assert [int(r["n_colors"]) for r in rows] == [2, 8, 32]
+    table = sweep.to_table().splitlines()
+    assert table[1].split()[:3] == ["colours", "PNG", "bytes"]
+    assert len({len(line) for line in table[1:]}) == 1  # aligned columns
+    with pytest.raises(InvalidParameterError, match="at least one"):
+        compression_sweep(DATA / "coffee.jpg", [])
+
+
+def test_progress_is_reported():
+    calls = []
+    compression_sweep(DATA / "chelsea.jpg", (2, 4), progress=lambda *a: calls.append(a))
+    assert calls == [(1, 2, 2), (2, 2, 4)]
+
+
+def run(capsys, *argv):
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_quantize(capsys, tmp_path):
+    out_path = tmp_path / "q.png"
+    status, out, err = run(capsys, "quantize", str(DATA / "coffee.jpg"), "-k", "4", "-o",
+                           str(out_path))
+    assert status == 0 and err == ""
+    assert out == f"{out_path}: 4 colours, {out_path.stat().st_size:,} bytes\n"
+    status, _, err = run(capsys, "quantize", str(DATA / "coffee.jpg"), "-o", str(out_path))
+    assert status == 2 and "already exists" in err
+    status, _, _ = run(capsys, "quantize", str(DATA / "coffee.jpg"), "-k", "3", "-o",
+                       str(out_path), "--force", "--dither", "--palette-from",
+                       str(DATA / "chelsea.jpg"))
+    assert status == 0
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["quantize", "missing.jpg", "-o", "x.png"], "missing.jpg: no such file"),
+        (["quantize", "IMG", "-o", "x.jpg"], "x.jpg: quantized images are saved as"),
+        (["quantize", "IMG"], "the following arguments are required: -o/--output"),
+        (["compress", "IMG", "-k", "4,16", "-o", "x.png"], "needs a single -k"),
+        (["compress", "IMG", "-k", "4,0"], "expected a positive whole number, got '0'"),
+        (["compress", "IMG", "--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
+def test_cli_errors(capsys, tmp_path, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    argv = [str(DATA / "chelsea.jpg") if a == "IMG" else a for a in argv]
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert err.startswith("pixelmeans: error: ") and err.count("\n") == 1 and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_cli_compress_formats(capsys, fmt):
+    status, out, _ = run(capsys, "compress", str(DATA / "chelsea.jpg"), "-k", "2,4",
+                         "--format", fmt)
+    assert status == 0
+    if fmt == "json":
+        assert [r["n_colors"] for r in json.loads(out)] == [2, 4]
+    elif fmt == "csv":
+        assert out.splitlines()[0].startswith("source,n_colors")
+    else:
+        assert "PSNR dB" in out
+
+
+def test_cli_compress_single_k_writes_the_image(capsys, tmp_path):
+    out_path = tmp_path / "c.png"
+    status, out, _ = run(capsys, "compress", str(DATA / "chelsea.jpg"), "-k", "8", "-o",
+                         str(out_path))
+    assert status == 0 and out_path.exists()
+    assert len(out.splitlines()) == 3  # source line, header, one row

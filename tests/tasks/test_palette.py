@@ -1,0 +1,130 @@
+"""The palette job."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans as SKKMeans
+
+from pixelmeans import InvalidParameterError, KMeans
+from pixelmeans.image.histogram import color_histogram
+from pixelmeans.image.load import RGBImage, load_image
+from pixelmeans.tasks.palette import Palette, PaletteWarning, extract_palette
+
+DATA = Path(__file__).parents[2] / "src" / "pixelmeans" / "data"
+RED, GREEN, BLUE = (220, 20, 30), (20, 200, 40), (30, 40, 210)
+
+
+def _flags(noise, rng):
+    """A 40×50 image: 50% red, 30% green, 20% blue, plus a little seeded noise."""
+    img = np.zeros((40, 50, 3), np.int16)
+    img[:, :25], img[:, 25:40], img[:, 40:] = RED, GREEN, BLUE
+    img = img + rng.integers(-noise, noise + 1, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("space", ["rgb", "lab", "oklab"])
+def test_flat_regions_give_their_colours_and_shares(space, rng):
+    p = extract_palette(_flags(3, rng), 3, color_space=space)
+    np.testing.assert_allclose(p.colors.astype(int), [RED, GREEN, BLUE], atol=2)
+    np.testing.assert_allclose(p.weights, [0.5, 0.3, 0.2])
+
+
+def test_histogram_clustering_equals_pixel_clustering(rng):
+    pixels = _flags(40, rng).reshape(-1, 3).astype(np.float64)
+    hist = color_histogram(pixels.reshape(40, 50, 3).astype(np.uint8))
+    init = pixels[[0, 30, 45]]
+    on_pixels = KMeans(3, init=init).fit(pixels)
+    on_hist = KMeans(3, init=init).fit(hist.colors.astype(np.float64), sample_weight=hist.counts)
+    np.testing.assert_allclose(on_hist.cluster_centers_, on_pixels.cluster_centers_, rtol=1e-10)
+    assert on_hist.inertia_ == pytest.approx(on_pixels.inertia_, rel=1e-10)
+
+
+def _quantization_mse(pixels, colors):
+    d = ((pixels[:, None, :] - colors[None].astype(float)) ** 2).sum(-1)
+    return d.min(1).mean() / 3
+
+
+@pytest.mark.parametrize("k", [4, 8, 16])
+def test_as_good_as_scikit_learn_on_all_pixels(k):
+    img = load_image(DATA / "chelsea.jpg")
+    pixels = img.pixels.reshape(-1, 3).astype(np.float64)
+    ours = _quantization_mse(pixels, extract_palette(img, k).colors)
+    ref = SKKMeans(k, random_state=0, n_init=1).fit(pixels).cluster_centers_
+    assert ours <= 1.03 * _quantization_mse(pixels, np.rint(ref))
+
+
+def test_transparent_pixels_never_count(rng):
+    pixels = _flags(0, rng)
+    mask = np.ones(pixels.shape[:2], bool)
+    mask[:, 25:] = False
+    with pytest.warns(PaletteWarning, match="only 1 distinct colours"):
+        p = extract_palette(RGBImage(pixels, mask), 3)
+    assert p.hex == ["#dc141e"]
+    assert p.weights.tolist() == [1.0]
+
+
+def test_fewer_distinct_colours_than_asked_warns_and_never_duplicates(rng):
+    with pytest.warns(PaletteWarning, match="only 3 distinct colours; returning 3 instead of 5"):
+        p = extract_palette(_flags(0, rng), 5)
+    assert len(p) == 3
+    assert len(set(p.hex)) == 3
+
+
+def test_many_colours_go_through_bins_and_stay_sound(rng):
+    noise = rng.integers(0, 256, (400, 400, 3), dtype=np.uint8)
+    assert color_histogram(noise).n_colors > 50_000
+    p = extract_palette(noise, 16)
+    assert len(p) == 16 and len(set(p.hex)) == 16
+    assert p.weights.sum() == pytest.approx(1.0)
+    assert np.all(np.diff(p.weights) <= 0)
+
+
+def test_same_seed_same_palette():
+    a = extract_palette(DATA / "coffee.jpg", 8, random_state=3)
+    b = extract_palette(DATA / "coffee.jpg", 8, random_state=3)
+    assert a.hex == b.hex
+    np.testing.assert_array_equal(a.weights, b.weights)
+
+
+def test_formats():
+    p = Palette(np.array([[255, 0, 0], [0, 128, 255]], np.uint8), np.array([0.6, 0.4]), "x.png")
+    assert json.loads(p.to_json()) == {"source": "x.png", "colors": [
+        {"hex": "#ff0000", "rgb": [255, 0, 0], "weight": 0.6},
+        {"hex": "#0080ff", "rgb": [0, 128, 255], "weight": 0.4}]}
+    assert p.to_css() == (":root {\n  --color-1: #ff0000; /* 60.0% */\n"
+                          "  --color-2: #0080ff; /* 40.0% */\n}\n")
+    gpl = p.to_gpl().splitlines()
+    assert gpl[0] == "GIMP Palette" and gpl[1] == "Name: pixelmeans x.png"
+    assert gpl[4].split("\t")[0].split() == ["255", "0", "0"]
+
+
+def test_swatch_widths_follow_shares():
+    p = Palette(np.array([[255, 0, 0], [0, 0, 255]], np.uint8), np.array([0.75, 0.25]))
+    a = np.asarray(p.swatch(100, 10))
+    assert a.shape == (10, 100, 3)
+    assert (a[0, :, 0] == 255).sum() == 75
+    even = np.asarray(p.swatch(100, 10, proportional=False))
+    assert (even[0, :, 0] == 255).sum() == 50
+    tiny = Palette(np.array([[1, 1, 1], [2, 2, 2], [3, 3, 3]], np.uint8),
+                   np.array([0.998, 0.001, 0.001]))
+    assert len(np.unique(np.asarray(tiny.swatch(50, 1))[0], axis=0)) == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [({"n_colors": 0}, r"n_colors must be an int in \[1, 4096\]; got 0"),
+     ({"n_colors": 2.5}, "n_colors must be an int"),
+     ({"color_space": "hsv"}, "color_space must be one of rgb, lab, oklab; got 'hsv'")],
+)
+def test_bad_parameters(kwargs, pattern, rng):
+    with pytest.raises(InvalidParameterError, match=pattern):
+        extract_palette(_flags(0, rng), **kwargs)
+
+
+def test_all_transparent_image_is_refused():
+    with pytest.raises(InvalidParameterError, match="no opaque pixels"):
+        extract_palette(np.zeros((4, 4, 4), np.uint8))

@@ -1,0 +1,169 @@
+"""The quantize job: mapping, palette reuse, transparency, dithering and saved files."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pixelmeans import (
+    InvalidParameterError,
+    OutputExistsError,
+    PaletteWarning,
+    extract_palette,
+    quantize,
+)
+from pixelmeans.image.load import RGBImage, load_image
+
+DATA = Path(__file__).parents[2] / "src" / "pixelmeans" / "data"
+
+
+def _png_header(data: bytes) -> tuple[int, int]:
+    """(bit depth, colour type) from a PNG's IHDR chunk."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return data[24], data[25]
+
+
+def _nearest_by_brute_force(pixels, colors):
+    d = ((pixels[:, :, None, :].astype(int) - colors[None, None].astype(int)) ** 2).sum(-1)
+    return d.argmin(-1)
+
+
+def test_every_pixel_gets_its_nearest_palette_colour(rng):
+    pixels = rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    q = quantize(pixels, 6)
+    expected = q.palette.colors[_nearest_by_brute_force(pixels, q.palette.colors)]
+    d_ours = ((q.image.astype(int) - pixels) ** 2).sum(-1)
+    d_best = ((expected.astype(int) - pixels) ** 2).sum(-1)
+    np.testing.assert_array_equal(d_ours, d_best)  # equal distances (ties may pick either)
+    assert q.labels.dtype == np.uint8 and q.labels.shape == (30, 40)
+    counts = np.bincount(q.labels.ravel(), minlength=6) / q.labels.size
+    np.testing.assert_allclose(q.palette.weights, counts)
+
+
+def test_palette_reuse_keeps_its_colours():
+    reference = extract_palette(DATA / "coffee.jpg", 5)
+    q = quantize(DATA / "chelsea.jpg", palette=reference)
+    assert sorted(q.palette.hex) == sorted(reference.hex)
+    assert set(map(tuple, q.image.reshape(-1, 3))) <= set(map(tuple, reference.colors))
+
+
+def test_as_many_colours_as_the_image_has_is_lossless(rng):
+    pixels = rng.choice(np.array([[0, 0, 0], [10, 200, 30], [255, 255, 255]], np.uint8),
+                        size=(20, 20))
+    with pytest.warns(PaletteWarning):
+        q = quantize(pixels, 8)
+    np.testing.assert_array_equal(q.image, pixels)
+    assert len(q.palette) == 3
+
+
+def test_two_colours_save_as_a_one_bit_png_and_round_trip(tmp_path, rng):
+    pixels = np.where(rng.random((16, 16, 1)) < 0.5, 30, 220).astype(np.uint8).repeat(3, 2)
+    q = quantize(pixels, 2)
+    path = q.save(tmp_path / "two.png")
+    assert _png_header(path.read_bytes()) == (1, 3)  # 1 bit, palette
+    with Image.open(path) as im:
+        assert im.mode == "P"
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), q.image)
+
+
+@pytest.mark.parametrize(("k", "bits"), [(3, 2), (4, 2), (5, 4), (16, 4), (17, 8), (200, 8)])
+def test_smallest_bit_depth(k, bits):
+    q = quantize(DATA / "chelsea.jpg", k)
+    assert _png_header(q.encode("PNG"))[0] == bits
+
+
+def test_transparency_is_kept(tmp_path):
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[:, :5] = (200, 30, 30, 255)
+    rgba[:, 5:] = (0, 0, 0, 0)
+    rgba[0, 0] = (30, 30, 200, 255)
+    q = quantize(rgba, 2)
+    assert q.palette.weights.sum() == pytest.approx(1.0)
+    path = q.save(tmp_path / "t.png")
+    with Image.open(path) as im:
+        back = np.asarray(im.convert("RGBA"))
+    assert np.all(back[:, 5:, 3] == 0)
+    assert np.all(back[:, :5, 3] == 255)
+    np.testing.assert_array_equal(back[1, :5, :3], np.tile([200, 30, 30], (5, 1)))
+
+
+def test_exif_rotated_input_gives_upright_output(tmp_path):
+    a = np.zeros((32, 48, 3), np.uint8)
+    a[:16, :16] = (255, 0, 0)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "r.jpg"
+    Image.fromarray(a).save(path, exif=exif, quality=95)
+    q = quantize(path, 2)
+    assert q.labels.shape == (48, 32)
+    assert q.image[:12, -12:, 0].mean() > 200
+
+
+def test_dithering_changes_the_image_and_keeps_palette_colours():
+    plain = quantize(DATA / "coffee.jpg", 8)
+    dithered = quantize(DATA / "coffee.jpg", 8, dither=True)
+    assert set(dithered.palette.hex) == set(plain.palette.hex)
+    assert not np.array_equal(dithered.image, plain.image)
+    used = {tuple(c) for c in np.unique(dithered.image.reshape(-1, 3), axis=0)}
+    assert used <= {tuple(c) for c in plain.palette.colors}
+    # Error diffusion keeps the local mean colour closer to the original.
+    original = load_image(DATA / "coffee.jpg").pixels.astype(float)
+
+    def blurred_error(img):
+        small = lambda a: a.reshape(50, 8, 75, 8, 3).mean(axis=(1, 3))  # noqa: E731
+        return np.abs(small(img.astype(float)) - small(original)).mean()
+
+    assert blurred_error(dithered.image) < blurred_error(plain.image)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".gif", ".webp"])
+def test_saved_files_round_trip(tmp_path, suffix):
+    q = quantize(DATA / "chelsea.jpg", 12)
+    path = q.save(tmp_path / f"c{suffix}")
+    with Image.open(path) as im:
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), q.image)
+
+
+def test_save_never_replaces_and_refuses_other_formats(tmp_path):
+    q = quantize(DATA / "chelsea.jpg", 4)
+    path = q.save(tmp_path / "c.png")
+    before = path.read_bytes()
+    with pytest.raises(OutputExistsError):
+        quantize(DATA / "coffee.jpg", 4).save(path)
+    assert path.read_bytes() == before
+    with pytest.raises(InvalidParameterError, match=r"saved as \.gif, \.png, \.webp"):
+        q.save(tmp_path / "c.jpg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.png"]
+
+
+def test_more_than_256_colours_and_transparency_fall_back_to_rgba():
+    pixels = np.random.default_rng(1).integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    mask = np.ones((40, 40), bool)
+    mask[0] = False
+    q = quantize(RGBImage(pixels, mask), 300)
+    assert q.labels.dtype == np.uint16
+    assert q.to_pil().mode == "RGBA"
+    with Image.open(io.BytesIO(q.encode("PNG"))) as im:
+        assert im.mode == "RGBA"
+
+
+def test_bad_arguments():
+    with pytest.raises(InvalidParameterError, match="palette must be a pixelmeans Palette"):
+        quantize(DATA / "chelsea.jpg", palette=["#ffffff"])
+    with pytest.raises(InvalidParameterError, match="dithering supports at most 256"):
+        quantize(DATA / "chelsea.jpg", 300, dither=True)
+
+
+@pytest.mark.parametrize("k", [2, 7, 40, 256])
+def test_cell_pruning_finds_the_true_nearest_colour(k, rng):
+    from pixelmeans.image.nearest import nearest_colors
+
+    colors = rng.integers(0, 256, (3000, 3), dtype=np.uint8)
+    palette = rng.integers(0, 256, (k, 3), dtype=np.uint8)
+    ours = nearest_colors(colors, palette, "rgb")
+    d = ((colors[:, None].astype(int) - palette[None].astype(int)) ** 2).sum(-1)
+    np.testing.assert_array_equal(d[np.arange(3000), ours], d.min(axis=1))
