@@ -27,16 +27,17 @@ def digits_report():
     return X, cluster_dataset(X, y, [6, 10])
 
 
-def test_centroids_figure_has_one_titled_image_per_cluster(digits_report):
+def test_centroids_figure_shows_the_captioned_centroid_grid(digits_report):
     from pixelmeans import plot
+    from pixelmeans.datasets.report import centroid_grid
 
     _, report = digits_report
     r = report.results[1]
     fig = plot.centroids_figure(r, (8, 8))
-    assert len(fig.axes) == 10
-    titles = [ax.get_title() for ax in fig.axes]
-    assert titles[0] == f"{r.cluster_majority[0]} ({r.cluster_purity[0]:.0%})"
-    assert fig.axes[3].images[0].get_array().shape == (8, 8)
+    shown = fig.axes[0].images[0].get_array()
+    grid = np.asarray(centroid_grid(r, (8, 8), scale=4))
+    np.testing.assert_array_equal(shown, grid)  # the one grid, not a second drawing of it
+    assert fig.axes[0].get_title() == "K = 10 centres"
 
 
 def test_confusion_and_k_figures(digits_report):
@@ -158,7 +159,7 @@ def test_cli_plot_writes_a_picture(tmp_path, capsys, kind):
 
 def test_cli_plot_errors(tmp_path, capsys):
     assert main(["plot", "colors", PHOTO, "-k", "4,8", "-o", str(tmp_path / "a.png")]) == 2
-    assert "single -k" in capsys.readouterr().err
+    assert "takes a single k" in capsys.readouterr().err
     assert main(["plot", "elbow", PHOTO, "-o", str(tmp_path / "a.jpg")]) == 2
     assert "charts are saved as" in capsys.readouterr().err
     assert main(["plot", "swirl", PHOTO, "-o", str(tmp_path / "a.png")]) == 2

@@ -63,7 +63,8 @@ def test_swatch_and_output_files_and_force(capsys, tmp_path):
     before = swatch.read_bytes()
     status, _, err = run(capsys, "palette", PHOTO, "-k", "3", "--swatch", str(swatch))
     assert status == 2
-    assert err == f"pixelmeans: error: {swatch}: already exists; use --force to replace it\n"
+    assert err == (f"pixelmeans: error: {swatch}: already exists; "
+                   "pass overwrite=True (--force) to replace it\n")
     assert swatch.read_bytes() == before
     assert run(capsys, "palette", PHOTO, "-k", "3", "--swatch", str(swatch), "--force")[0] == 0
     assert swatch.read_bytes() != before
@@ -74,9 +75,9 @@ def test_swatch_and_output_files_and_force(capsys, tmp_path):
     [
         (["palette", "missing.jpg"], "missing.jpg: no such file"),
         (["palette", PHOTO, "-k", "0"], "argument -k/--colors: expected a positive whole number"),
-        (["palette", PHOTO, "-k", "5000"], "n_colors must be an int in [1, 4096]"),
+        (["palette", PHOTO, "-k", "5000"], "'n_colors' parameter of extract_palette must be an int in the range [1, 4096]"),
         (["palette", PHOTO, "--space", "hsv"], "argument --space: invalid choice: 'hsv'"),
-        (["palette", PHOTO, "--swatch", "x.txt"], "x.txt: unknown picture type"),
+        (["palette", PHOTO, "--swatch", "x.txt"], "x.txt: pictures are saved as .bmp, .gif"),
         (["palette", PHOTO, "--max-pixels", "1000"], "is over the limit of 1,000"),
         (["palette"], "the following arguments are required: SOURCE"),
         (["paint", PHOTO], "argument COMMAND: invalid choice: 'paint'"),

@@ -140,7 +140,7 @@ def test_data_too_big_to_keep_are_streamed_with_the_same_result(client, monkeypa
     """Above half the workers' memory, blocks are read again at every pass (plain Lloyd)."""
     import pixelmeans.cluster.dask.blocks as backend
 
-    monkeypatch.setattr(backend, "_fits_in_memory", lambda nbytes: False)
+    monkeypatch.setattr(backend, "fits_in_memory", lambda nbytes: False)
     X = blobs(n=5000, seed=4)
     w = np.random.default_rng(2).uniform(0.5, 2, len(X))
     init = X[:6]

@@ -193,10 +193,11 @@ def test_random_init_and_n_init(blobs):
 @pytest.mark.parametrize(
     ("params", "pattern"),
     [
-        ({"n_clusters": 0}, "'n_clusters' parameter must be an int in the range [1, inf]; got 0"),
+        ({"n_clusters": 0},
+         "The 'n_clusters' parameter of KMeans must be an int in the range [1, inf). Got 0"),
         ({"max_iter": -1}, "'max_iter' parameter"),
         ({"tol": -1.0}, "'tol' parameter"),
-        ({"algorithm": "elkan2"}, "'algorithm' parameter must be one of"),
+        ({"algorithm": "elkan2"}, "The 'algorithm' parameter of KMeans must be one of"),
         ({"init": "kmeans"}, "'init' parameter"),
         ({"n_init": 0}, "'n_init' parameter"),
     ],

@@ -75,7 +75,7 @@ def test_idx_files_that_do_not_fit_together(tmp_path):
     with pytest.raises(DatasetError, match="no such file"):
         read_idx(tmp_path / "missing.idx")
     (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b\x08garbage")
-    with pytest.raises(DatasetError, match="cannot be read"):
+    with pytest.raises(DatasetError, match="corrupt gzip data"):
         read_idx(tmp_path / "bad.gz")
 
 

@@ -97,7 +97,8 @@ def test_without_labels_and_bad_arguments():
     X, _ = load_digits(return_X_y=True)
     r = cluster_dataset(X, None, 5).results[0]
     assert r.accuracy is None and r.inertia > 0
-    with pytest.raises(InvalidParameterError, match="method must be"):
+    with pytest.raises(InvalidParameterError,
+                       match="'method' parameter of cluster_dataset must be one of"):
         cluster_dataset(X, None, 5, method="dbscan")
     with pytest.raises(InvalidParameterError, match="X_test and y_test go together"):
         cluster_dataset(X, None, 5, X_test=X)

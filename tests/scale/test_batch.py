@@ -12,6 +12,8 @@ import pytest
 from PIL import Image
 
 from pixelmeans import InvalidParameterError, extract_palette, quantize
+from pixelmeans.cli import main
+from pixelmeans.image.histogram import color_histogram
 from pixelmeans.scale.batch import (
     batch_palettes,
     batch_quantize,
@@ -21,10 +23,8 @@ from pixelmeans.scale.batch import (
     palettes_to_jsonl,
     shared_palette,
 )
-from pixelmeans.cli import main
-from pixelmeans.image.histogram import color_histogram
-from pixelmeans.tasks.palette import palette_from_histogram
 from pixelmeans.scale.runner import DaskRunner, Runner, open_runner
+from pixelmeans.tasks.palette import palette_from_histogram
 
 DATA = Path(__file__).parents[2] / "src" / "pixelmeans" / "data"
 

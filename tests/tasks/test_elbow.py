@@ -38,5 +38,5 @@ def test_progress_and_errors():
     assert seen == [(1, 2, 1), (2, 2, 2)]
     with pytest.raises(InvalidParameterError, match="at least one"):
         elbow_curve(np.zeros((3, 3, 3), np.uint8), [])
-    with pytest.raises(InvalidParameterError, match="n_colors"):
+    with pytest.raises(InvalidParameterError, match="ks"):
         elbow_curve(np.zeros((3, 3, 3), np.uint8), [0, 2])

@@ -116,9 +116,13 @@ def test_swatch_widths_follow_shares():
 
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
-    [({"n_colors": 0}, r"n_colors must be an int in \[1, 4096\]; got 0"),
-     ({"n_colors": 2.5}, "n_colors must be an int"),
-     ({"color_space": "hsv"}, "color_space must be one of rgb, lab, oklab; got 'hsv'")],
+    [({"n_colors": 0},
+      r"The 'n_colors' parameter of extract_palette must be an int in the range \[1, 4096\]. "
+      "Got 0 instead"),
+     ({"n_colors": 2.5}, "'n_colors' parameter of extract_palette must be an int"),
+     ({"color_space": "hsv"},
+      "'color_space' parameter of extract_palette must be one of 'rgb', 'lab', 'oklab'. "
+      "Got 'hsv'")],
 )
 def test_bad_parameters(kwargs, pattern, rng):
     with pytest.raises(InvalidParameterError, match=pattern):

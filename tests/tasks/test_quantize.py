@@ -152,7 +152,8 @@ def test_more_than_256_colours_and_transparency_fall_back_to_rgba():
 
 
 def test_bad_arguments():
-    with pytest.raises(InvalidParameterError, match="palette must be a pixelmeans Palette"):
+    with pytest.raises(InvalidParameterError,
+                       match="'palette' parameter of quantize must be a pixelmeans Palette"):
         quantize(DATA / "chelsea.jpg", palette=["#ffffff"])
     with pytest.raises(InvalidParameterError, match="dithering supports at most 256"):
         quantize(DATA / "chelsea.jpg", 300, dither=True)

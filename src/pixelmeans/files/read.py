@@ -34,7 +34,7 @@ def read_regular_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_F
     except OSError as exc:
         msg = f"{path}: cannot be read ({exc.strerror or exc})"
         raise error(msg) from None
-    with os.fdopen(fd, "rb") as handle:
+    try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             msg = f"{path}: is a directory, not a file"
@@ -42,9 +42,15 @@ def read_regular_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_F
         if not stat.S_ISREG(mode):
             msg = f"{path}: not a regular file (a device, pipe or socket)"
             raise error(msg)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
         try:
             return _bounded(handle, max_bytes, str(path), error)
         except OSError as exc:
+            if isinstance(exc, PixelmeansError):
+                raise
             msg = f"{path}: cannot be read ({exc.strerror or exc})"
             raise error(msg) from None
 

@@ -57,7 +57,7 @@ def palette_table(hexes: Sequence[str], colors: np.ndarray, weights: np.ndarray,
     Examples
     --------
     >>> print(palette_table(["#ff0000"], np.array([[255, 0, 0]]), np.array([1.0])), end="")
-    hex      rgb              share
+    hex      rgb               share
     #ff0000  (255,   0,   0)  100.0%
     """
     header = ["hex", "rgb", "share"]

@@ -92,7 +92,7 @@ def fit_kmeans(
     --------
     >>> X = np.array([[0.0], [0.2], [9.8], [10.0]])
     >>> result = fit_kmeans(X, 2, random_state=0)
-    >>> sorted(result.centers.ravel().tolist()), result.inertia
+    >>> sorted(result.centers.ravel().tolist()), round(result.inertia, 12)
     ([0.1, 9.9], 0.04)
     """
     weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight

@@ -117,13 +117,14 @@ class MiniBatchKMeans(BaseKMeans):
         """
         X, weights = self._check_fit_data(X, sample_weight)
         owner = type(self).__name__
+        self._rng = as_random_state(self.random_state)  # partial_fit goes on from its state
         result = fit_minibatch(
             X, self.n_clusters, sample_weight=weights, init=self.init,
             n_init=None if self.n_init == "auto" else int(self.n_init),
             init_size=self.init_size, batch_size=self.batch_size, max_iter=self.max_iter,
             tol=self.tol, max_no_improvement=self.max_no_improvement,
             reassignment_ratio=self.reassignment_ratio, refine_steps=self.refine_steps,
-            random_state=self.random_state, owner=owner)
+            random_state=self._rng, owner=owner)
         self.cluster_centers_ = result.centers
         self._counts = result.counts
         self.n_steps_ = result.n_steps
