@@ -75,7 +75,8 @@ def test_swatch_and_output_files_and_force(capsys, tmp_path):
     [
         (["palette", "missing.jpg"], "missing.jpg: no such file"),
         (["palette", PHOTO, "-k", "0"], "argument -k/--colors: expected a positive whole number"),
-        (["palette", PHOTO, "-k", "5000"], "'n_colors' parameter of extract_palette must be an int in the range [1, 4096]"),
+        (["palette", PHOTO, "-k", "5000"],
+         "'n_colors' parameter of extract_palette must be an int in the range [1, 4096]"),
         (["palette", PHOTO, "--space", "hsv"], "argument --space: invalid choice: 'hsv'"),
         (["palette", PHOTO, "--swatch", "x.txt"], "x.txt: pictures are saved as .bmp, .gif"),
         (["palette", PHOTO, "--max-pixels", "1000"], "is over the limit of 1,000"),
