@@ -32,6 +32,8 @@ test: lint
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_kmeans.py

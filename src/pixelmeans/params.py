@@ -31,6 +31,7 @@ __all__ = [
     "Boolean",
     "Callables",
     "Constraint",
+    "Constraints",
     "InstanceOf",
     "Integral",
     "Interval",
@@ -74,12 +75,13 @@ class Interval:
     def accepts(self, value: Any) -> bool:
         if isinstance(value, bool | np.bool_) or not isinstance(value, self.kind):
             return False
-        if self.kind is Real and not math.isfinite(value):
-            return False
+        number: Any = value  # an int or a real, as just checked
+        if not isinstance(number, Integral) and not math.isfinite(number):
+            return False  # NaN or an infinity
         low_ok = self.low is None or (
-            value >= self.low if self.closed in ("both", "left") else value > self.low)
+            number >= self.low if self.closed in ("both", "left") else number > self.low)
         high_ok = self.high is None or (
-            value <= self.high if self.closed in ("both", "right") else value < self.high)
+            number <= self.high if self.closed in ("both", "right") else number < self.high)
         return bool(low_ok and high_ok)
 
     def describe(self) -> str:
@@ -194,6 +196,7 @@ class Callables:
 
 
 Constraints = Mapping[str, Sequence[Constraint]]
+"""A table of the values each parameter accepts: any of its constraints."""
 
 
 def validate_params(owner: str, params: Mapping[str, Any], constraints: Constraints) -> None:

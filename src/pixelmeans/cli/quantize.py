@@ -10,7 +10,13 @@ from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
 from ..image.formats import TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
-from ..scale.batch import batch_quantize, is_batch, plan_quantize_batch, shared_palette
+from ..scale.batch import (
+    BatchResult,
+    batch_quantize,
+    is_batch,
+    plan_quantize_batch,
+    shared_palette,
+)
 from ..scale.runner import open_runner
 from ..scale.tiles import quantize_tiff
 from ..tasks.palette import extract_palette
@@ -83,7 +89,8 @@ def _palette_from(args: argparse.Namespace):
 
 def _run_batch(args: argparse.Namespace) -> int:
     paths, targets = plan_quantize_batch(args.source, args.output, overwrite=args.force)
-    palette, failed = _palette_from(args), []
+    palette = _palette_from(args)
+    failed: list[BatchResult] = []
     with open_runner(args.scheduler, args.workers) as runner:
         if args.shared_palette:
             palette, failed = shared_palette(paths, args.colors, runner=runner,
@@ -99,7 +106,7 @@ def _run_batch(args: argparse.Namespace) -> int:
                                      max_pixels=args.max_pixels, overwrite=args.force,
                                      progress=bar)
     for r in results:
-        if r.ok:
+        if r.palette is not None:
             print(f"{r.output}: {len(r.palette)} colours, {r.output_bytes:,} bytes")
     return batch_summary(failed + results, "written", runner.description, sys.stderr)
 

@@ -255,7 +255,8 @@ def load_image_folder(path, *, size: tuple[int, int] | None = None,
     if not classes:
         msg = f"{root}: no sub-folders (one per label) found"
         raise DatasetError(msg)
-    images, labels = [], []
+    images: list[np.ndarray] = []
+    labels: list[int] = []
     for label, name in enumerate(classes):
         for file in sorted(p for p in (root / name).iterdir() if p.is_file()):
             if file.name.startswith("."):
@@ -281,7 +282,7 @@ def _resized(pixels: np.ndarray, size, file: Path, first_shape) -> np.ndarray:
     if size is not None:
         from PIL import Image
 
-        return np.asarray(Image.fromarray(pixels).resize(tuple(size), Image.LANCZOS))
+        return np.asarray(Image.fromarray(pixels).resize(tuple(size), Image.Resampling.LANCZOS))
     if first_shape is not None and pixels.shape != first_shape:
         msg = (f"{file}: {pixels.shape[1]}×{pixels.shape[0]} differs from the first image "
                f"({first_shape[1]}×{first_shape[0]}); pass size=(w, h) (--size W,H)")

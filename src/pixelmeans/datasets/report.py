@@ -219,7 +219,8 @@ def cluster_dataset(
     >>> bool(report.results[0].accuracy > 0.6)
     True
     """
-    ks = [int(n_clusters)] if isinstance(n_clusters, Integral) else [int(k) for k in n_clusters]
+    ks = [int(n_clusters)] if isinstance(n_clusters, int | np.integer) \
+        else [int(k) for k in n_clusters]
     if (X_test is None) != (y_test is None) or (X_test is not None and y is None):
         msg = "X_test and y_test go together, and need y for the training split"
         raise InvalidParameterError(msg)

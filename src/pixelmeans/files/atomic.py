@@ -58,7 +58,7 @@ def _temporary(target: Path, make: Callable):
         raise OutputError(msg) from None
 
 
-def write_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
+def write_atomically(path: str | os.PathLike, write: Callable[[Path], object], *,
                      overwrite: bool = False) -> Path:
     """Write a file through a temporary file in the same folder, then move it into place.
 
@@ -109,7 +109,7 @@ def check_output_folder(path: str | os.PathLike, *, overwrite: bool) -> bool:
     return occupied
 
 
-def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], None], *,
+def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], object], *,
                             overwrite: bool = False) -> Path:
     """Fill a new folder through a temporary folder beside it, then move it into place.
 

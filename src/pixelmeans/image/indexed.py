@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -54,21 +55,21 @@ def indexed_image(labels: np.ndarray, colors: np.ndarray,
     ('P', 2, [[0, 2]])
     """
     k = len(colors)
-    transparent = mask is not None and not mask.all()
-    if k + transparent > 256:
+    holes = None if mask is None or mask.all() else mask  # None: every pixel is opaque
+    if k + (holes is not None) > 256:
         rgb = expand(labels, np.asarray(colors, dtype=np.uint8))
-        if not transparent:
+        if holes is None:
             return Image.fromarray(rgb)
-        alpha = np.where(mask, 255, 0).astype(np.uint8)[:, :, None]
+        alpha = np.where(holes, 255, 0).astype(np.uint8)[:, :, None]
         return Image.fromarray(np.concatenate([rgb, alpha], axis=2))
     index = labels.astype(np.uint8)
     table = np.asarray(colors, dtype=np.uint8)
-    if transparent:
-        index = np.where(mask, index, np.uint8(k))
+    if holes is not None:
+        index = np.where(holes, index, np.uint8(k))
         table = np.vstack([table, [[0, 0, 0]]]).astype(np.uint8)
     im = Image.fromarray(index, mode="P")
     im.putpalette(table.tobytes(), rawmode="RGB")
-    if transparent:
+    if holes is not None:
         im.info["transparency"] = k
     return im
 
@@ -81,8 +82,9 @@ def _bit_depth(n_entries: int) -> int:
 def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
     """``im`` encoded as PNG (a palette image at its smallest bit depth), lossless WebP or
     GIF, with the measured settings above; transparency is kept."""
-    options: dict = {"PNG": PNG_OPTIONS, "WEBP": WEBP_OPTIONS, "GIF": GIF_OPTIONS}.get(fmt, {})
-    options = dict(options)
+    settings: dict[str, dict[str, Any]] = {"PNG": PNG_OPTIONS, "WEBP": WEBP_OPTIONS,
+                                           "GIF": GIF_OPTIONS}
+    options = dict(settings.get(fmt, {}))
     if fmt == "PNG" and im.mode == "P":
         options["bits"] = _bit_depth(len(im.getpalette() or ()) // 3)
     if "transparency" in im.info:

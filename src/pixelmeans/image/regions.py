@@ -94,7 +94,7 @@ def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 
     keep = keep[np.lexsort((keep, -area[1:][keep]))]
     return [Region(int(segment[i]), int(area[i + 1]),
                    (boxes[i][0].start, boxes[i][1].start, boxes[i][0].stop, boxes[i][1].stop),
-                   tuple(int(v) for v in mean[i]))
+                   (int(mean[i, 0]), int(mean[i, 1]), int(mean[i, 2])))
             for i in keep]
 
 

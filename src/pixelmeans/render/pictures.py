@@ -57,7 +57,9 @@ def image_grid(tiles: np.ndarray, captions: Sequence[str | None] | None = None, 
     draw = ImageDraw.Draw(grid)
     for i in range(k):
         x, y = (i % columns) * cell_w, (i // columns) * cell_h
-        grid.paste(Image.fromarray(tiles[i]).resize((cell_w, h * scale), Image.NEAREST), (x, y))
-        if captions is not None and captions[i]:
-            draw.text((x + 1, y + h * scale), captions[i], fill=0 if mode == "L" else "black")
+        tile = Image.fromarray(tiles[i]).resize((cell_w, h * scale), Image.Resampling.NEAREST)
+        grid.paste(tile, (x, y))
+        caption_text = captions[i] if captions is not None else None
+        if caption_text:
+            draw.text((x + 1, y + h * scale), caption_text, fill=0 if mode == "L" else "black")
     return grid

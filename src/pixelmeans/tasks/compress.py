@@ -19,7 +19,7 @@ import numpy as np
 from ..image.colorspace import rgb_to_lab
 from ..image.histogram import pack_rgb, unpack_rgb
 from ..image.load import RGBImage, as_image
-from ..params import Boolean, Integral, Interval, SequenceOf, validated
+from ..params import Boolean, Constraints, Integral, Interval, SequenceOf, validated
 from ..render.table import text_table
 from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS
 from .quantize import Quantized, redraw
@@ -145,7 +145,7 @@ def report_for(img: RGBImage, q: Quantized) -> CompressionReport:
                              h * w * 3 / png, png * 8 / (h * w), mse, psnr, ssim, delta_e)
 
 
-SWEEP_CONSTRAINTS = {
+SWEEP_CONSTRAINTS: Constraints = {
     **PALETTE_CONSTRAINTS,
     "dither": [Boolean()],
     "ks": [SequenceOf(Interval(Integral, 1, 4096))],

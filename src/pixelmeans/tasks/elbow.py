@@ -110,15 +110,14 @@ def elbow_curve(
     hist = color_histogram(img)
     hist.require_pixels(img.source)
     points = from_srgb(hist.colors / 255.0, color_space) * UNIT_SCALE[color_space]
-    inertia = []
+    errors = []
     for done, k in enumerate(ks, 1):
         k_used = min(k, hist.n_colors)  # more colours than distinct ones cannot lower the error
         palette = fit_palette(hist, k_used, color_space, random_state, img.source)
         nearest = nearest_colors(hist.colors, palette.colors, color_space)
         centers = from_srgb(palette.colors / 255.0, color_space) * UNIT_SCALE[color_space]
         squared = ((points - centers[nearest]) ** 2).sum(axis=1)
-        inertia.append(float(squared @ hist.counts) / hist.n_pixels)
+        errors.append(float(squared @ hist.counts) / hist.n_pixels)
         if progress is not None:
             progress(done, len(ks), k)
-    inertia = np.array(inertia)
-    return ElbowCurve(tuple(ks), inertia, color_space, knee(ks, inertia))
+    return ElbowCurve(tuple(ks), np.array(errors), color_space, knee(ks, errors))

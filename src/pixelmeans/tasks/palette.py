@@ -21,7 +21,7 @@ from ..image.colorspace import COLOR_SPACES, from_srgb, to_hex, to_srgb, to_uint
 from ..image.histogram import ColorHistogram, color_histogram
 from ..image.load import as_image
 from ..image.ranking import heaviest_first
-from ..params import InstanceOf, Integral, Interval, Options, RandomStates, validated
+from ..params import Constraints, InstanceOf, Integral, Interval, Options, RandomStates, validated
 from ..render import palette_formats
 from ..render.pictures import swatch
 
@@ -105,7 +105,7 @@ class Palette:
         return swatch(self.colors, shares, width, height)
 
 
-PALETTE_CONSTRAINTS = {
+PALETTE_CONSTRAINTS: Constraints = {
     "n_colors": [Interval(Integral, 1, 4096)],
     "color_space": [Options(COLOR_SPACES)],
     "random_state": [RandomStates()],

@@ -25,7 +25,16 @@ from ..image.indexed import indexed_image, write_png
 from ..image.load import RGBImage, as_image
 from ..image.ranking import heaviest_first
 from ..image.regions import Region, describe_regions, merge_small_regions
-from ..params import Integral, Interval, Options, RandomStates, Real, validate_params, validated
+from ..params import (
+    Constraints,
+    Integral,
+    Interval,
+    Options,
+    RandomStates,
+    Real,
+    validate_params,
+    validated,
+)
 from .palette import Palette
 from .quantize import redraw
 
@@ -182,7 +191,7 @@ class Segmentation:
         (folder / "summary.json").write_text(json.dumps(self.to_dict(), indent=2) + "\n")
 
 
-OVERLAY_CONSTRAINTS = {
+OVERLAY_CONSTRAINTS: Constraints = {
     "style": [Options(("outline", "tint"))],
     "alpha": [Interval(Real, 0, 1)],
     "thickness": [Interval(Integral, 1, None)],

@@ -81,13 +81,12 @@ def merge_rows(X: np.ndarray, weights: np.ndarray):
     >>> rows.ravel().tolist(), w.tolist()
     ([0.5, 2.0], [3.0, 4.0])
     """
-    keys = _integer_keys(X) if len(X) else None
-    exact = keys is not None
-    if not exact:
-        keys = hash_rows(X)
+    integer_keys = _integer_keys(X) if len(X) else None
+    exact = integer_keys is not None
+    keys = integer_keys if integer_keys is not None else hash_rows(X)
     # One unstable sort (much faster than np.unique's stable one); equal keys are equal rows.
     order = np.argsort(keys)
-    opens = np.empty(len(keys), dtype=bool)
+    opens = np.empty(len(keys), dtype=np.bool_)
     opens[:1] = True
     sorted_keys = keys[order]
     np.not_equal(sorted_keys[1:], sorted_keys[:-1], out=opens[1:])

@@ -70,9 +70,9 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     centers_m2 = centers * centers.dtype.type(-2)
     labels = np.empty(n, dtype=np.int32)
     best = np.empty(n, dtype=X.dtype)
-    runner_up = np.empty(n, dtype=X.dtype) if second else None
-    distances = np.empty((n, k), dtype=X.dtype) if everything else None
-    sums = np.zeros((k, X.shape[1])) if weights is not None else None
+    runner_up = np.empty(n if second else 0, dtype=X.dtype)
+    distances = np.empty((n if everything else 0, k), dtype=X.dtype)
+    sums = np.zeros((k, X.shape[1]))
     size = chunk_rows(k, X.shape[1], X.itemsize)
     for rows in chunks(n, size):
         Xc, xc_sq = X[rows], x_sq[rows]
@@ -91,8 +91,12 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     np.maximum(best, 0, out=best)
     if second:
         np.maximum(runner_up, 0, out=runner_up)
-    totals = np.bincount(labels, weights=weights, minlength=k) if weights is not None else None
-    return Assignment(labels, best, runner_up, sums, totals, distances)
+    if weights is None:
+        return Assignment(labels, best, runner_up if second else None, None, None,
+                          distances if everything else None)
+    totals = np.bincount(labels, weights=weights, minlength=k)
+    return Assignment(labels, best, runner_up if second else None, sums, totals,
+                      distances if everything else None)
 
 
 # Narrow rows (pixels, colours) are summed one feature at a time with ``np.bincount``. Wider

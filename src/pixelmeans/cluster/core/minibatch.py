@@ -23,7 +23,7 @@ class WeightedSampler:
     def __init__(self, weights: np.ndarray):
         self.uniform = bool(np.all(weights == weights[0]))
         self.n = weights.shape[0]
-        self.cumulative = None if self.uniform else np.cumsum(weights)
+        self.cumulative = np.cumsum(weights)
 
     def draw(self, size: int, rng: np.random.RandomState) -> np.ndarray:
         if self.uniform:

@@ -169,8 +169,10 @@ def as_random_state(seed) -> np.random.RandomState:
     """
     if isinstance(seed, np.random.RandomState):
         return seed
-    if seed is None or (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)):
-        return np.random.RandomState(seed)
+    if seed is None:
+        return np.random.RandomState()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        return np.random.RandomState(int(seed))
     msg = f"random_state must be None, an int or a numpy.random.RandomState; got {seed!r}"
     raise InvalidParameterError(msg)
 

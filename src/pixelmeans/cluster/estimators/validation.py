@@ -25,7 +25,7 @@ def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
     if sample_weight is None:
         return np.ones(n, dtype=np.float64)
     if np.isscalar(sample_weight):
-        weights = np.full(n, float(sample_weight))
+        weights = np.full(n, sample_weight, dtype=np.float64)
     else:
         weights = check_array(
             sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight",
