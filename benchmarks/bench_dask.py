@@ -23,9 +23,9 @@ from common import ROOT, fmt_s, header, table, timed, write_section
 from PIL import Image
 
 from pixelmeans import KMeans
-from pixelmeans.batch import batch_palettes
-from pixelmeans.cluster.kernels import assign, row_norms_sq
-from pixelmeans.runner import open_runner
+from pixelmeans.cluster.core.kernels import assign, row_norms_sq
+from pixelmeans.scale.batch import batch_palettes
+from pixelmeans.scale.runner import open_runner
 
 
 def true_inertia(X: np.ndarray, centers: np.ndarray) -> float:

@@ -22,8 +22,8 @@ from skimage.color import deltaE_ciede2000
 from sklearn.cluster import KMeans as SKKMeans
 
 from pixelmeans import Quantized, color_histogram, extract_palette, quantize
-from pixelmeans.cluster.kernels import assign, row_norms_sq
-from pixelmeans.color import rgb_to_lab
+from pixelmeans.cluster.core.kernels import assign, row_norms_sq
+from pixelmeans.image.colorspace import rgb_to_lab
 
 DATA = ROOT / "src" / "pixelmeans" / "data"
 
@@ -158,7 +158,7 @@ def q_libimagequant(pixels, k):
 
 def indexed_png_bytes(labels, palette) -> int:
     """Size of the indexed PNG that pixelmeans writes, for any method's labels and palette."""
-    from pixelmeans.palette import Palette
+    from pixelmeans import Palette
 
     q = Quantized(Palette(palette, np.full(len(palette), 1 / len(palette))),
                   labels.astype(np.uint8))

@@ -20,7 +20,7 @@ from sklearn.cluster import MiniBatchKMeans as SKMiniBatch
 from sklearn.datasets import load_digits, make_blobs
 
 from pixelmeans import KMeans, MiniBatchKMeans
-from pixelmeans.cluster.kernels import assign, inertia, row_norms_sq
+from pixelmeans.cluster.core.kernels import assign, inertia, row_norms_sq
 
 
 def datasets(quick: bool):

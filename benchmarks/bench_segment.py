@@ -22,7 +22,7 @@ from skimage.segmentation import slic
 from sklearn.cluster import KMeans as SKKMeans
 
 from pixelmeans import segment
-from pixelmeans.segment import COLOR_EXTENT
+from pixelmeans.tasks.segment import COLOR_EXTENT
 
 K = 5
 SAMPLE = 100_000

@@ -14,8 +14,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pixelmeans import extract_palette, load_image, quantize, segment
-from pixelmeans.dataset_report import centroid_grid, cluster_dataset
-from pixelmeans.datasets import load_digits, load_mnist
+from pixelmeans.datasets.loaders import load_digits, load_mnist
+from pixelmeans.datasets.report import centroid_grid, cluster_dataset
 from pixelmeans.errors import DatasetError
 
 DOCS = Path(__file__).resolve().parent
