@@ -152,3 +152,24 @@ def test_segment_of_a_corrupt_file_writes_nothing(capsys, tmp_path):
     status, _, err = run(capsys, "segment", str(bad), "-o", str(tmp_path / "s"))
     assert status == 2 and "bad.png" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.png"]
+
+
+def test_a_closed_pipe_downstream_ends_quietly():
+    """``pixelmeans palette x --format json | head -c0``: no traceback, SIGPIPE's status."""
+    with subprocess.Popen([sys.executable, "-m", "pixelmeans", "palette", PHOTO, "--format",
+                           "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        process.stdout.close()  # the reader is gone before anything is written
+        error = process.stderr.read().decode()
+        assert process.wait() == 141
+    assert error == ""
+
+
+def test_a_folder_as_output_is_refused_even_with_force(capsys, tmp_path):
+    folder = tmp_path / "out.png"
+    folder.mkdir()
+    for argv in (["quantize", PHOTO, "-o", str(folder), "--force"],
+                 ["palette", PHOTO, "-o", str(folder), "--force"]):
+        status, _, err = run(capsys, *argv)
+        assert status == 2
+        assert err == f"pixelmeans: error: {folder}: is a folder, not a file\n"
+    assert folder.is_dir() and not any(folder.iterdir())

@@ -35,8 +35,12 @@ def blobs(n=6000, d=5, seed=0, dtype=np.float64):
     return X.astype(dtype)
 
 
+@pytest.mark.parametrize("algorithm", ["hamerly", "lloyd"])
 @pytest.mark.parametrize("tol", [0.0, 1e-4])
-def test_same_centres_and_labels_as_in_memory_from_the_same_start(client, tol):
+def test_same_centres_labels_and_iterations_as_in_memory_from_the_same_start(client, tol,
+                                                                              algorithm):
+    """The same kernels and the same convergence rule: the same iteration count, whether
+    the run stops on the centre shift (tol > 0) or because no label changed (tol = 0)."""
     X = blobs()
     rng = np.random.default_rng(1)
     w = rng.uniform(0.1, 3, len(X))
@@ -44,14 +48,15 @@ def test_same_centres_and_labels_as_in_memory_from_the_same_start(client, tol):
     mem = KMeans(8, init=init, tol=tol, algorithm="lloyd").fit(X, sample_weight=w)
     Xd = da.from_array(X, chunks=(700, 5))
     wd = da.from_array(w, chunks=1000)  # different chunks: rechunked to the rows of X
-    dist = KMeans(8, init=init, tol=tol).fit(Xd, sample_weight=wd)
+    dist = KMeans(8, init=init, tol=tol, algorithm=algorithm).fit(Xd, sample_weight=wd)
     np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-10)
     assert dist.inertia_ == pytest.approx(mem.inertia_, rel=1e-10)
     assert isinstance(dist.labels_, da.Array)
     assert (dist.labels_.compute() == mem.labels_).all()
     assert (dist.predict(Xd).compute() == mem.predict(X)).all()
     np.testing.assert_allclose(dist.transform(Xd).compute(), mem.transform(X), rtol=1e-9)
-    assert dist.n_iter_ == mem.n_iter_ or tol == 0
+    assert dist.n_iter_ == mem.n_iter_
+    assert 1 < mem.n_iter_ < 300  # stopped by the rule, not by max_iter
 
 
 def test_float32_stays_float32_and_matches_closely(client):
@@ -88,7 +93,8 @@ def test_empty_cluster_is_relocated_like_in_memory(client):
 
 def test_errors_are_clear(client):
     X = da.from_array(blobs(n=100), chunks=50)
-    with pytest.raises(InvalidParameterError, match="algorithm='elkan'"):
+    with pytest.raises(InvalidParameterError,
+                       match="algorithm='elkan' keeps 3 bounds per row; Dask arrays use 'auto'"):
         KMeans(3, algorithm="elkan").fit(X)
     with pytest.raises(InvalidParameterError, match="n_samples=100 should be >= n_clusters"):
         KMeans(101).fit(X)
@@ -151,6 +157,7 @@ def test_data_too_big_to_keep_are_streamed_with_the_same_result(client, monkeypa
                                            sample_weight=da.from_array(w, chunks=900))
     np.testing.assert_allclose(dist.cluster_centers_, mem.cluster_centers_, rtol=1e-10)
     assert (dist.labels_.compute() == mem.labels_).all()
+    assert dist.n_iter_ == mem.n_iter_  # label fingerprints stop it where labels settle
     for init_name in ("k-means||", "k-means++"):
         km = KMeans(6, init=init_name, random_state=0).fit(da.from_array(X, chunks=900))
         assert km.inertia_ <= KMeans(6, random_state=0).fit(X).inertia_ * 1.01

@@ -6,7 +6,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis.extra.numpy import arrays
 
-from pixelmeans.image.histogram import ColorHistogram, color_histogram, pack_rgb, unpack_rgb
+from pixelmeans.image import histogram
+from pixelmeans.image.histogram import (
+    ColorHistogram,
+    color_histogram,
+    empty_histogram,
+    histogram_of_codes,
+    pack_rgb,
+    unpack_rgb,
+)
 from pixelmeans.image.load import RGBImage
 
 
@@ -39,3 +47,24 @@ def test_coarsen_keeps_counts_and_weighted_means():
     means, weights = hist.coarsen(6)
     np.testing.assert_allclose(means, [[2.25, 0, 0], [255, 255, 255]])
     assert weights.tolist() == [4, 2]
+
+
+@given(arrays(np.uint32, 40, elements={"min_value": 0, "max_value": 50}),
+       arrays(np.uint32, 30, elements={"min_value": 0, "max_value": 50}))
+def test_merged_parts_are_the_histogram_of_the_whole(a, b):
+    merged = histogram_of_codes(a).merge(histogram_of_codes(b))
+    whole = histogram_of_codes(np.concatenate([a, b]))
+    np.testing.assert_array_equal(merged.codes, whole.codes)
+    np.testing.assert_array_equal(merged.counts, whole.counts)
+    np.testing.assert_array_equal(merged.colors, unpack_rgb(whole.codes))
+    assert empty_histogram().merge(whole).counts.tolist() == whole.counts.tolist()
+
+
+def test_counting_by_sort_and_by_table_agree(monkeypatch, rng):
+    codes = rng.integers(0, 1 << 24, 5000).astype(np.uint32) // 97 * 97
+    by_sort = histogram_of_codes(codes)
+    monkeypatch.setattr(histogram, "SORT_BELOW", 0)
+    by_table = histogram_of_codes(codes)
+    np.testing.assert_array_equal(by_sort.codes, by_table.codes)
+    np.testing.assert_array_equal(by_sort.counts, by_table.counts)
+    assert by_table.codes.dtype == by_sort.codes.dtype == np.uint32

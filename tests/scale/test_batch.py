@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from pixelmeans import InvalidParameterError, extract_palette, quantize
@@ -18,6 +20,7 @@ from pixelmeans.scale.batch import (
     batch_palettes,
     batch_quantize,
     find_images,
+    is_batch,
     output_paths,
     palettes_to_csv,
     palettes_to_jsonl,
@@ -60,6 +63,24 @@ def test_output_paths_keep_the_tree_and_avoid_collisions(tmp_path):
                        tmp_path / "out")
     assert [p.relative_to(tmp_path).as_posix() for p in out] == [
         "out/a.jpg.png", "out/a.png.png", "out/s/b.png"]
+
+
+@given(st.lists(st.sampled_from(["a.png", "a.jpg", "a.png.png", "a.jpg.png", "a-2.png",
+                                 "a.png-2.png", "s/a.png", "s/a.gif", "b.webp"]),
+                min_size=1, max_size=9, unique=True))
+def test_output_paths_are_unique_whatever_the_names(names):
+    out = output_paths([Path("in") / n for n in names], Path("in"), Path("out"))
+    assert len(set(out)) == len(out)
+    assert all(p.suffix == ".png" and p.parts[0] == "out" for p in out)
+
+
+def test_existing_files_with_pattern_characters_are_files_not_patterns(tmp_path, capsys):
+    for name in ("scan[1].png", "what?.png", "star*.png"):
+        Image.new("RGB", (4, 4), (200, 30, 30)).save(tmp_path / name)
+        assert not is_batch(str(tmp_path / name))
+        assert main(["palette", str(tmp_path / name), "-k", "1", "--format", "hex"]) == 0
+        assert capsys.readouterr().out == "#c81e1e\n"
+    assert is_batch(str(tmp_path / "*.png")) and is_batch(str(tmp_path))
 
 
 def _check_palettes(results, paths):

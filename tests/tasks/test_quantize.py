@@ -155,6 +155,8 @@ def test_bad_arguments():
     with pytest.raises(InvalidParameterError,
                        match="'palette' parameter of quantize must be a pixelmeans Palette"):
         quantize(DATA / "chelsea.jpg", palette=["#ffffff"])
+    with pytest.raises(InvalidParameterError, match="'dither' parameter of quantize must be"):
+        quantize(DATA / "chelsea.jpg", 4, dither="no")  # a string is not taken as true
     with pytest.raises(InvalidParameterError, match="dithering supports at most 256"):
         quantize(DATA / "chelsea.jpg", 300, dither=True)
 
