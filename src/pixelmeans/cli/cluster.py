@@ -13,10 +13,10 @@ from ..image.formats import picture_format
 from .options import k_list, non_negative_int, progress_bar
 
 
-def register(commands) -> None:
-    sub = commands.add_parser("cluster", help="cluster an image data set (e.g. MNIST)",
-                              description="Fit K-means to an image data set for several K; "
-                                          "report accuracy, inertia, NMI, ARI, homogeneity.")
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
+    sub.description = ("Fit K-means to an image data set for several K; "
+                       "report accuracy, inertia, NMI, ARI, homogeneity.")
     sub.add_argument("dataset", metavar="DATASET",
                      help="mnist, digits, a folder (one sub-folder per label), an .npz "
                           "(X, y) or an IDX images file")
@@ -41,7 +41,6 @@ def register(commands) -> None:
                      help="download MNIST if missing (checked by SHA-256)")
     sub.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     sub.add_argument("--force", action="store_true", help="replace existing output files")
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

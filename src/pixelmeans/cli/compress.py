@@ -15,11 +15,11 @@ from .report import write_text
 FORMATS = ("table", "json", "csv")
 
 
-def register(commands) -> None:
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
     sweep = default_of(compression_sweep, "ks")
-    sub = commands.add_parser("compress", help="what k colours cost and save",
-                              description="Report file sizes, ratio, bits per pixel, MSE, "
-                                          "PSNR, SSIM and ΔE2000 for one or several k.")
+    sub.description = ("Report file sizes, ratio, bits per pixel, MSE, "
+                       "PSNR, SSIM and ΔE2000 for one or several k.")
     sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
     sub.add_argument("-k", "--colors", type=k_list, default=list(sweep), metavar="K[,K...]",
                      help=f"numbers of colours (default: {','.join(map(str, sweep))})")
@@ -30,7 +30,6 @@ def register(commands) -> None:
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     add_space(sub, default_of(compress, "color_space"))
     add_run_options(sub)
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

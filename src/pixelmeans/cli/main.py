@@ -8,6 +8,7 @@ Every error the library raises on purpose, and every bad option, ends as one lin
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import warnings
@@ -15,9 +16,17 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import PixelmeansError
-from . import cluster, compress, palette, plot, quantize, segment
 
-COMMANDS = (palette, quantize, compress, segment, cluster, plot)
+# Each command lives in the module of its name, imported only when that command runs, so
+# that `pixelmeans --version` and `--help` import none of the library.
+COMMANDS = {
+    "palette": "the k dominant colours of an image",
+    "quantize": "redraw an image with k colours",
+    "compress": "what k colours cost and save",
+    "segment": "split an image into k colour regions",
+    "cluster": "cluster an image data set (e.g. MNIST)",
+    "plot": "draw a chart of an image's colours (needs the 'plot' extra)",
+}
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
@@ -32,19 +41,28 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; every option of ``command`` (``None``: all commands), a one-line entry
+    for the others."""
     parser = _Parser(prog="pixelmeans",
                      description="K-means for the colours and shapes in images.")
     parser.add_argument("--version", action="version", version=f"pixelmeans {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
-    for command in COMMANDS:
-        command.register(commands)
+    for name, summary in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary)
+        if command in (None, name):
+            module = importlib.import_module(f"{__package__}.{name}")
+            module.configure(sub)
+            sub.set_defaults(run=module.run)
     return parser
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    words = [a for a in argv if not a.startswith("-")]
+    chosen = words[0] if words and words[0] in COMMANDS else ""
+    args = build_parser(chosen).parse_args(argv)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         status = args.run(args)

@@ -34,10 +34,10 @@ from .report import batch_summary, write_text
 BATCH_FORMATS = {".csv": palettes_to_csv, ".jsonl": palettes_to_jsonl}
 
 
-def register(commands) -> None:
-    sub = commands.add_parser("palette", help="the k dominant colours of an image",
-                              description="Print the k dominant colours of an image and "
-                                          "their shares; optionally save a swatch picture.")
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
+    sub.description = ("Print the k dominant colours of an image and "
+                       "their shares; optionally save a swatch picture.")
     sub.add_argument("source", metavar="SOURCE",
                      help="image file, URL (http/https), '-' for standard input, or a folder "
                           "or glob pattern for one palette per image")
@@ -53,7 +53,6 @@ def register(commands) -> None:
     sub.add_argument("--swatch", metavar="OUT.png", help="also save a swatch picture")
     add_run_options(sub)
     add_cluster_options(sub)
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,13 +15,12 @@ def _ks(values) -> str:
     return ",".join(map(str, values))
 
 
-def register(commands) -> None:
-    sub = commands.add_parser("plot", help="draw a chart of an image's colours (needs the "
-                                           "'plot' extra)",
-                              description="palette: the palette as a bar of shares; colors: "
-                                          "the colours as a 3-D cloud before and after "
-                                          "quantization; elbow: error against k with the "
-                                          "elbow marked; sweep: PNG size and PSNR against k.")
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
+    sub.description = ("palette: the palette as a bar of shares; colors: "
+                       "the colours as a 3-D cloud before and after "
+                       "quantization; elbow: error against k with the "
+                       "elbow marked; sweep: PNG size and PSNR against k.")
     sub.add_argument("kind", choices=plot.CHARTS, metavar="KIND",
                      help=f"one of {', '.join(plot.CHARTS)}")
     sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
@@ -33,7 +32,6 @@ def register(commands) -> None:
                           f"(default: {_ks(DEFAULT_SWEEP)})")
     add_space(sub, default_of(plot.chart, "color_space"), "cluster and draw in")
     add_run_options(sub, force="replace an existing output file")
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

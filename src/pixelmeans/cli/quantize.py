@@ -33,10 +33,10 @@ from .options import (
 from .report import batch_summary
 
 
-def register(commands) -> None:
-    sub = commands.add_parser("quantize", help="redraw an image with k colours",
-                              description="Redraw an image with k colours and save it as a "
-                                          "small indexed PNG (or GIF/WebP, by suffix).")
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
+    sub.description = ("Redraw an image with k colours and save it as a "
+                       "small indexed PNG (or GIF/WebP, by suffix).")
     sub.add_argument("source", metavar="SOURCE",
                      help="image file, URL or '-'; a folder or glob pattern (then OUT is a "
                           "folder); or a tiled TIFF, quantized tile by tile when OUT is .tif")
@@ -55,7 +55,6 @@ def register(commands) -> None:
                      help="batch: one palette from all images' colours together, used for "
                           "every image")
     add_cluster_options(sub)
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,11 +20,11 @@ from .options import (
 )
 
 
-def register(commands) -> None:
-    sub = commands.add_parser("segment", help="split an image into k colour regions",
-                              description="Split an image into k colour segments; write the "
-                                          "label map, one mask and one cut-out per segment, "
-                                          "an outlined overlay and a JSON summary to FOLDER.")
+def configure(sub: argparse.ArgumentParser) -> None:
+    """Add the options of this command to its parser."""
+    sub.description = ("Split an image into k colour segments; write the "
+                       "label map, one mask and one cut-out per segment, "
+                       "an outlined overlay and a JSON summary to FOLDER.")
     sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
     sub.add_argument("-k", "--segments", type=positive_int, metavar="N",
                      default=default_of(segment, "n_segments"),
@@ -42,7 +42,6 @@ def register(commands) -> None:
                           "neighbour (default: %(default)s, off)")
     add_space(sub, default_of(segment, "color_space"), "compare colours in")
     add_run_options(sub, force="replace a non-empty FOLDER")
-    sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

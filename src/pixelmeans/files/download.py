@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
 from ..errors import PixelmeansError
 
 DEFAULT_TIMEOUT = 20.0
@@ -29,6 +26,9 @@ def download(url: str, *, error: type[PixelmeansError], timeout: float = DEFAULT
     if not is_url(url):
         msg = f"{url}: only http:// and https:// URLs are supported"
         raise error(msg)
+    import urllib.error  # only when something is downloaded: 25 ms of imports
+    import urllib.request
+
     request = urllib.request.Request(url, headers={"User-Agent": "pixelmeans"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from ..errors import ImageReadError, ImageTooLargeError
 from ..files.download import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_TIMEOUT, download, is_url
@@ -189,7 +189,8 @@ def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None
     try:
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
-        im = ImageOps.exif_transpose(im)
+        if im.getexif().get(ExifTags.Base.Orientation, 1) != 1:  # else no copy is needed
+            im = ImageOps.exif_transpose(im)
     except (OSError, ValueError, SyntaxError) as exc:
         msg = f"{name}: corrupt image ({exc})"
         raise ImageReadError(msg) from None
@@ -197,8 +198,8 @@ def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None
     if mode in ("I;16", "I;16L", "I;16B", "I", "F"):
         return _from_array(np.asarray(im), name, max_pixels, file_size, sixteen_bit=True)
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
-    rgba = im.convert("RGBA" if has_alpha else "RGB")
-    array = np.asarray(rgba)
+    wanted = "RGBA" if has_alpha else "RGB"
+    array = np.asarray(im if mode == wanted else im.convert(wanted))
     return _from_array(array, name, max_pixels, file_size)
 
 
