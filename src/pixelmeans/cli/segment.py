@@ -7,6 +7,7 @@ import sys
 
 from ..files.atomic import check_output_folder
 from ..render.palette_formats import color_block
+from ..render.table import text_table
 from ..tasks.segment import segment
 from .options import (
     add_run_options,
@@ -52,9 +53,13 @@ def run(args: argparse.Namespace) -> int:
     folder = result.save(args.output, overwrite=args.force)
     summary = result.to_dict(max_regions=0)
     blocks = on_terminal()
+    header = ["segment", "hex", "share", "regions"]
+    rows = [[str(s["index"]), s["hex"], f"{s['share']:.1%}", f"{s['regions']:,}"]
+            for s in summary["segments"]]
+    if blocks:
+        header = ["", *header]
+        rows = [[color_block(s["rgb"]), *row] for s, row in zip(summary["segments"], rows,
+                                                                  strict=True)]
     sys.stdout.write(f"{folder}: {len(result)} segments, {summary['n_regions']:,} regions\n")
-    for s in summary["segments"]:
-        block = color_block(s["rgb"]) + "  " if blocks else ""
-        sys.stdout.write(f"{block}{s['index']:>3}  {s['hex']}  {s['share']:>7.1%}  "
-                         f"{s['regions']:>8,} regions\n")
+    sys.stdout.write(text_table(header, rows, left=[0, 2] if blocks else [1]))
     return 0
