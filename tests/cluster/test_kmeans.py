@@ -81,6 +81,21 @@ def test_accelerated_equals_lloyd_property(X, k, seed):
         np.testing.assert_array_equal(a.cluster_centers_, other.cluster_centers_)
 
 
+def test_centres_that_meet_again_break_ties_like_lloyd():
+    """Found by hypothesis: two centres land on one point; a row at distance 0 from both
+    must take the first, as Lloyd's argmin does (a bound equal to its threshold proves
+    nothing)."""
+    X = np.zeros((25, 2))
+    X[[1, 2, 6, 16, 22, 23, 24]] = [[0, 1], [0, 10], [-1.5, 0], [-1, 0], [-32, 0], [-46, 0],
+                                    [0, -34]]
+    init = X[[6, 0, 3, 2, 16]]  # two of them the same point
+    lloyd = KMeans(5, init=init, algorithm="lloyd").fit(X)
+    for algorithm in ("hamerly", "elkan"):
+        other = KMeans(5, init=init, algorithm=algorithm).fit(X)
+        np.testing.assert_array_equal(other.labels_, lloyd.labels_)
+        np.testing.assert_array_equal(other.cluster_centers_, lloyd.cluster_centers_)
+
+
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_integer_weight_equals_repeated_rows(algorithm, rng):
     X = rng.normal(size=(300, 3))

@@ -29,14 +29,14 @@ def reassign_bounded(X, x_sq, centers, labels, upper, bounds):
     """
     now = Round.of(X, x_sq, centers)
     threshold = bounds.threshold(labels, now)
-    suspects = np.flatnonzero(upper > threshold)
+    suspects = np.flatnonzero(upper >= threshold)  # equal proves nothing (a tie)
     k = centers.shape[0]
     size = chunk_rows(k, X.shape[1], X.itemsize)
     sharper = [bounds.refine(suspects[part], threshold, now)
                for part in chunks(suspects.size, size)]
     if suspects.size:
         threshold[suspects] = np.concatenate(sharper)
-        suspects = suspects[upper[suspects] > threshold[suspects]]
+        suspects = suspects[upper[suspects] >= threshold[suspects]]
     if suspects.size == 0:
         return None
     if suspects.size > X.shape[0] * k / (k + GATHER_COST):

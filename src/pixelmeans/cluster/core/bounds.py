@@ -110,7 +110,7 @@ class HamerlyBounds:
         # Computed from differences: relative error below (d + 2)·eps.
         tight = np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1 + (X.shape[1] + 2) * eps)
         upper[rows] = tight
-        still = tight > threshold[rows]
+        still = tight >= threshold[rows]  # a tie (0 = 0: a duplicate centre) is unproved
         if np.any(still):
             self.recompute(X, x_sq, rows[still], labels, upper, now)
 
