@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from sklearn.cluster import KMeans as SKKMeans
 
 from pixelmeans import InvalidParameterError, KMeans
@@ -132,3 +133,32 @@ def test_bad_parameters(kwargs, pattern, rng):
 def test_all_transparent_image_is_refused():
     with pytest.raises(InvalidParameterError, match="no opaque pixels"):
         extract_palette(np.zeros((4, 4, 4), np.uint8))
+
+
+def _error_on_every_pixel(hist, colors):
+    from pixelmeans.image.nearest import nearest_colors
+
+    diff = hist.colors.astype(float) - colors[nearest_colors(hist.colors, colors, "rgb")]
+    return float((diff**2).sum(axis=1) @ hist.counts) / hist.n_pixels / 3
+
+
+def test_large_jpegs_are_decoded_at_reduced_size_for_nearly_the_same_palette(tmp_path):
+    """A JPEG of 4.3 MP is decoded at 1/2 scale (1.1 MP, libjpeg's DCT scaling): the palette's
+    error on every pixel of the full image stays within 2% of the full decode's."""
+    with Image.open(DATA / "astronaut.jpg") as im:
+        big = im.convert("RGB").resize((2400, 1800), Image.Resampling.BICUBIC)
+    path = tmp_path / "big.jpg"
+    big.save(path, quality=90)
+    reduced = load_image(path, draft_pixels=1_000_000)
+    assert reduced.shape == (900, 1200) and load_image(path).shape == (1800, 2400)
+    assert load_image(DATA / "chelsea.jpg", draft_pixels=1_000_000).shape == (300, 451)
+    hist = color_histogram(path)
+    for k in (4, 16):
+        fast = extract_palette(path, k)
+        full = extract_palette(path, k, full_decode=True)
+        assert fast.source == full.source == str(path)
+        fast_error = _error_on_every_pixel(hist, fast.colors)
+        assert fast_error <= 1.02 * _error_on_every_pixel(hist, full.colors)
+    png = tmp_path / "big.png"
+    big.save(png)  # not a JPEG: always decoded whole
+    assert extract_palette(png, 4).hex == extract_palette(png, 4, full_decode=True).hex

@@ -87,12 +87,17 @@ def add_cluster_options(sub: argparse.ArgumentParser) -> None:
                             "(e.g. tcp://10.0.0.5:8786)")
 
 
+def read_source(text: str) -> str | bytes:
+    """SOURCE as the library takes it: a path or an http(s) URL as it is, the bytes of
+    standard input for '-'."""
+    if text == "-":
+        return read_stream(sys.stdin.buffer, name="<stdin>", error=ImageReadError)
+    return text
+
+
 def load_source(text: str, max_pixels: int) -> RGBImage:
     """SOURCE as an image: a path, an http(s) URL, or '-' for standard input."""
-    if text == "-":
-        data = read_stream(sys.stdin.buffer, name="<stdin>", error=ImageReadError)
-        return load_image(data, max_pixels=max_pixels)
-    return load_image(text, max_pixels=max_pixels)
+    return load_image(read_source(text), max_pixels=max_pixels)
 
 
 def on_terminal(stream=None) -> bool:

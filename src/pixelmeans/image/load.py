@@ -8,6 +8,7 @@ that count (those at least half opaque). It knows nothing about K-means.
 from __future__ import annotations
 
 import io
+import math
 import os
 import threading
 import warnings
@@ -20,7 +21,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from ..errors import ImageReadError, ImageTooLargeError
 from ..files.download import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_TIMEOUT, download, is_url
 from ..files.read import read_regular_file
-from ..params import Integral, Interval, Real, validated
+from ..params import Integral, Interval, Options, Real, validated
 
 DEFAULT_MAX_PIXELS = 250_000_000
 _PILLOW_LIMIT_LOCK = threading.Lock()
@@ -69,6 +70,7 @@ class RGBImage:
     "max_pixels": [Interval(Integral, 1, None)],
     "timeout": [Interval(Real, 0, None, closed="neither")],
     "max_download_bytes": [Interval(Integral, 1, None)],
+    "draft_pixels": [Interval(Integral, 1, None), Options((None,))],
 })
 def load_image(
     source: ImageSource | RGBImage,
@@ -76,6 +78,7 @@ def load_image(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     timeout: float = DEFAULT_TIMEOUT,
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
+    draft_pixels: int | None = None,
 ) -> RGBImage:
     """Read an image from any supported source into an :class:`RGBImage`.
 
@@ -91,6 +94,10 @@ def load_image(
         Seconds to wait for a URL.
     max_download_bytes : int
         Refuse larger downloads.
+    draft_pixels : int, optional
+        JPEG files and downloads only: decode at a reduced size (libjpeg's DCT scaling by
+        1/2, 1/4 or 1/8, several times faster than a full decode) that keeps at least this
+        many pixels. ``None`` decodes every pixel.
 
     Returns
     -------
@@ -118,21 +125,21 @@ def load_image(
     if isinstance(source, Image.Image):
         return _from_pil(source, "<PIL image>", max_pixels, None)
     if isinstance(source, bytes | bytearray | memoryview):
-        return _decode(bytes(source), "<bytes>", max_pixels)
+        return _decode(bytes(source), "<bytes>", max_pixels, draft_pixels)
     if isinstance(source, str) and (is_url(source) or "://" in source):
         data = download(source, error=ImageReadError, timeout=timeout,
                         max_bytes=max_download_bytes)
-        return _decode(data, source, max_pixels)
+        return _decode(data, source, max_pixels, draft_pixels)
     if isinstance(source, str | os.PathLike):
         return _decode(read_regular_file(source, error=ImageReadError), str(source),
-                       max_pixels)
+                       max_pixels, draft_pixels)
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<file object>"))
         data = source.read()
         if not isinstance(data, bytes):
             msg = f"{name}: file object must be opened in binary mode"
             raise ImageReadError(msg)
-        return _decode(data, name, max_pixels)
+        return _decode(data, name, max_pixels, draft_pixels)
     msg = f"cannot read an image from a {type(source).__name__}"
     raise ImageReadError(msg)
 
@@ -158,7 +165,16 @@ def _check_size(width: int, height: int, max_pixels: int, name: str) -> None:
         raise ImageTooLargeError(msg)
 
 
-def _decode(data: bytes, name: str, max_pixels: int) -> RGBImage:
+def _draft(im: Image.Image, at_least: int) -> None:
+    """Ask libjpeg for the smallest DCT-scaled decode that keeps ``at_least`` pixels."""
+    width, height = im.size
+    if im.format == "JPEG" and width * height > at_least:
+        scale = math.sqrt(width * height / at_least)
+        im.draft(im.mode, (math.ceil(width / scale), math.ceil(height / scale)))
+
+
+def _decode(data: bytes, name: str, max_pixels: int, draft_pixels: int | None = None
+            ) -> RGBImage:
     if not data:
         msg = f"{name}: file is empty"
         raise ImageReadError(msg)
@@ -170,6 +186,8 @@ def _decode(data: bytes, name: str, max_pixels: int) -> RGBImage:
         try:
             im = Image.open(io.BytesIO(data))
             _check_size(im.size[0], im.size[1], max_pixels, name)
+            if draft_pixels is not None:
+                _draft(im, draft_pixels)
             im.load()
         except UnidentifiedImageError:
             msg = f"{name}: not an image, or a format Pillow cannot read"

@@ -24,7 +24,13 @@ from ..image.formats import READABLE_SUFFIXES
 from ..image.histogram import ColorHistogram, color_histogram, empty_histogram
 from ..image.load import DEFAULT_MAX_PIXELS, load_image
 from ..params import Boolean, InstanceOf, Options, validated
-from ..tasks.palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, fit_palette
+from ..tasks.palette import (
+    DEFAULT_COLOR_SPACE,
+    PALETTE_CONSTRAINTS,
+    Palette,
+    fit_palette,
+    load_for_palette,
+)
 from ..tasks.quantize import redraw
 from .runner import Runner
 
@@ -87,10 +93,11 @@ def _failure(path, exc: Exception) -> str:
 
 
 # -- jobs: module-level so that Dask can send them to workers ---------------------------------
-def palette_job(path, n_colors, color_space, random_state, max_pixels) -> BatchResult:
+def palette_job(path, n_colors, color_space, random_state, max_pixels,
+                full_decode) -> BatchResult:
     """Read one image and extract its palette; errors become a result, never an exception."""
     try:
-        image = load_image(path, max_pixels=max_pixels)
+        image = load_for_palette(path, max_pixels=max_pixels, full_decode=full_decode)
         palette = fit_palette(color_histogram(image), n_colors, color_space, random_state,
                               image.source)
         return BatchResult(str(path), palette=palette)
@@ -137,12 +144,13 @@ def _in_order(runner: Runner, fn, items, args, progress) -> list[BatchResult]:
     return results
 
 
-@validated(PALETTE_CONSTRAINTS)
+@validated({**PALETTE_CONSTRAINTS, "full_decode": [Boolean()]})
 def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None = None,
                    color_space: str = DEFAULT_COLOR_SPACE, random_state=0,
-                   max_pixels: int = DEFAULT_MAX_PIXELS,
+                   max_pixels: int = DEFAULT_MAX_PIXELS, full_decode: bool = False,
                    progress: Progress | None = None) -> list[BatchResult]:
-    """One palette per image, extracted where the image is read.
+    """One palette per image, extracted where the image is read (large JPEGs decoded at
+    reduced size unless ``full_decode``, as :func:`pixelmeans.extract_palette` does).
 
     Examples
     --------
@@ -158,7 +166,7 @@ def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None 
     """
     runner = runner or Runner()
     return _in_order(runner, palette_job, [str(p) for p in paths],
-                     (n_colors, color_space, random_state, max_pixels), progress)
+                     (n_colors, color_space, random_state, max_pixels, full_decode), progress)
 
 
 @validated(PALETTE_CONSTRAINTS)
