@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: demo test lint bench clean
+MIN_VENV := .venv-min
+
+.PHONY: demo test test-min lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,15 @@ demo: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The test suite again with the minimum versions pyproject.toml declares (CI runs both).
+test-min:
+	rm -rf $(MIN_VENV)
+	$(PYTHON) -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet --only-binary=:all: \
+		-c .ci/minimum-constraints.txt -e '.[dev]'
+	$(MIN_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy src
@@ -43,4 +54,4 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_datasets.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(MIN_VENV) build *.egg-info src/*.egg-info

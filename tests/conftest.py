@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import settings
+
+# No deadline on any hypothesis example: this machine is shared and its timing is noise.
+settings.register_profile("pixelmeans", deadline=None)
+settings.load_profile("pixelmeans")
 
 
 @pytest.fixture

@@ -12,6 +12,10 @@ da = pytest.importorskip("dask.array", reason="the 'dask' extra is not installed
 distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
 
 
+# Dask before 2025.4 warns that a local scheduler runs while a distributed client exists:
+# here that is the point of the test.
+@pytest.mark.filterwarnings(
+    "ignore:Running on a single-machine scheduler when a distributed client:UserWarning")
 def test_threaded_scheduler_without_a_client_gives_the_same_result():
     import dask
 

@@ -59,6 +59,12 @@ class DaskRunner(Runner):
         self.n_workers = len(client.scheduler_info()["workers"])
         self.description = f"Dask at {client.scheduler.address} ({self.n_workers} workers)"
 
+    def _broadcast(self, value):
+        """One future of ``value`` on every worker. It is wrapped in a list, because
+        ``scatter`` deals a dict or list out item by item (and distributed 2025.4 then hands
+        the workers the items' futures, not their values)."""
+        return self.client.scatter([value], broadcast=True, hash=False)[0]
+
     def map_unordered(self, fn, items, *args):
         """Items go out in small groups (a few per task, about 32 tasks per worker), which
         keeps the scheduler's per-task work small next to the work itself."""
@@ -68,8 +74,7 @@ class DaskRunner(Runner):
         size = max(1, len(items) // (TASKS_PER_WORKER * self.n_workers))
         starts = list(range(0, len(items), size))
         groups = [items[i:i + size] for i in starts]
-        shared = [[self.client.scatter(a, broadcast=True, hash=False)] * len(groups)
-                  for a in args]
+        shared = [[self._broadcast(a)] * len(groups) for a in args]
         futures = self.client.map(_run_group, [fn] * len(groups), groups, *shared, pure=False)
         first = {f.key: start for f, start in zip(futures, starts, strict=True)}
         for future in as_completed(futures):
@@ -78,7 +83,7 @@ class DaskRunner(Runner):
             future.release()
 
     def map_ordered(self, fn, items, *args, window: int = 4):
-        shared = [self.client.scatter(a, broadcast=True, hash=False) for a in args]
+        shared = [self._broadcast(a) for a in args]
         pending: collections.deque = collections.deque()
         for item in items:
             pending.append(self.client.submit(fn, item, *shared, pure=False))
