@@ -10,7 +10,12 @@ from ..datasets.loaders import load_dataset
 from ..datasets.report import centroid_grid, cluster_dataset
 from ..files.atomic import check_new_file, write_atomically
 from ..image.formats import picture_format
-from .options import k_list, non_negative_int, progress_bar
+from .options import (
+    default_of,
+    k_list,
+    non_negative_int,
+    progress_bar,
+)
 
 
 def configure(sub: argparse.ArgumentParser) -> None:
@@ -22,8 +27,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
                           "(X, y) or an IDX images file")
     sub.add_argument("labels", metavar="LABELS", nargs="?",
                      help="IDX labels file, with an IDX images file")
-    sub.add_argument("-k", "--clusters", type=k_list, default=[10], metavar="K[,K...]",
-                     help="numbers of clusters (default: 10)")
+    default_k = default_of(cluster_dataset, "n_clusters")
+    sub.add_argument("-k", "--clusters", type=k_list, default=[default_k], metavar="K[,K...]",
+                     help=f"numbers of clusters (default: {default_k})")
     sub.add_argument("--minibatch", action="store_true", help="use mini-batch K-means")
     sub.add_argument("--refine-steps", type=non_negative_int, default=0, metavar="N",
                      help="with --minibatch: full-batch Lloyd steps after the mini-batches "

@@ -9,7 +9,15 @@ from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
 from ..image.formats import indexed_format
 from ..tasks.compress import CompressionSweep, compress, compression_sweep
-from .options import add_run_options, add_space, default_of, k_list, load_source, progress_bar
+from .options import (
+    add_run_options,
+    add_source,
+    add_space,
+    default_of,
+    k_list,
+    load_source,
+    progress_bar,
+)
 from .report import write_text
 
 FORMATS = ("table", "json", "csv")
@@ -20,7 +28,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
     sweep = default_of(compression_sweep, "ks")
     sub.description = ("Report file sizes, ratio, bits per pixel, MSE, "
                        "PSNR, SSIM and ΔE2000 for one or several k.")
-    sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    add_source(sub)
     sub.add_argument("-k", "--colors", type=k_list, default=list(sweep), metavar="K[,K...]",
                      help=f"numbers of colours (default: {','.join(map(str, sweep))})")
     sub.add_argument("-o", "--output", metavar="OUT.png",

@@ -62,6 +62,18 @@ def k_list(text: str) -> list[int]:
     return values
 
 
+def add_source(sub: argparse.ArgumentParser,
+               help: str = "image file, URL (http/https) or '-' for standard input") -> None:
+    sub.add_argument("source", metavar="SOURCE", help=help)
+
+
+def add_count(sub: argparse.ArgumentParser, default: int, *, name: str = "colors",
+              what: str = "colours") -> None:
+    """``-k`` with one whole number: how many colours (or segments)."""
+    sub.add_argument("-k", f"--{name}", type=positive_int, metavar="N", default=default,
+                     help=f"number of {what} (default: %(default)s)")
+
+
 def add_space(sub: argparse.ArgumentParser, default: str, what: str = "cluster in") -> None:
     sub.add_argument("--space", choices=COLOR_SPACES, default=default,
                      help=f"colour space to {what} (default: %(default)s)")

@@ -21,11 +21,12 @@ from ..scale.runner import open_runner
 from ..tasks.palette import extract_palette
 from .options import (
     add_cluster_options,
+    add_count,
     add_run_options,
+    add_source,
     add_space,
     default_of,
     on_terminal,
-    positive_int,
     progress_bar,
     read_source,
 )
@@ -38,12 +39,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
     """Add the options of this command to its parser."""
     sub.description = ("Print the k dominant colours of an image and "
                        "their shares; optionally save a swatch picture.")
-    sub.add_argument("source", metavar="SOURCE",
-                     help="image file, URL (http/https), '-' for standard input, or a folder "
-                          "or glob pattern for one palette per image")
-    sub.add_argument("-k", "--colors", type=positive_int, metavar="N",
-                     default=default_of(extract_palette, "n_colors"),
-                     help="number of colours (default: %(default)s)")
+    add_source(sub, "image file, URL (http/https), '-' for standard input, or a folder or "
+                    "glob pattern for one palette per image")
+    add_count(sub, default_of(extract_palette, "n_colors"))
     add_space(sub, default_of(extract_palette, "color_space"))
     sub.add_argument("--format", choices=PALETTE_FORMATS, default="text",
                      help="output format (default: %(default)s)")

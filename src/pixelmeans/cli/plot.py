@@ -8,7 +8,15 @@ from .. import plot
 from ..files.atomic import check_new_file
 from ..tasks.compress import DEFAULT_SWEEP
 from ..tasks.elbow import DEFAULT_KS
-from .options import add_run_options, add_space, default_of, k_list, load_source, progress_bar
+from .options import (
+    add_run_options,
+    add_source,
+    add_space,
+    default_of,
+    k_list,
+    load_source,
+    progress_bar,
+)
 
 
 def _ks(values) -> str:
@@ -23,7 +31,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
                        "elbow marked; sweep: PNG size and PSNR against k.")
     sub.add_argument("kind", choices=plot.CHARTS, metavar="KIND",
                      help=f"one of {', '.join(plot.CHARTS)}")
-    sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
+    add_source(sub)
     sub.add_argument("-o", "--output", metavar="OUT.png", required=True,
                      help="picture to write (.png, .svg or .pdf)")
     sub.add_argument("-k", "--colors", type=k_list, metavar="K[,K...]",

@@ -23,11 +23,12 @@ from ..tasks.palette import extract_palette
 from ..tasks.quantize import quantize
 from .options import (
     add_cluster_options,
+    add_count,
     add_run_options,
+    add_source,
     add_space,
     default_of,
     load_source,
-    positive_int,
     progress_bar,
 )
 from .report import batch_summary
@@ -37,12 +38,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
     """Add the options of this command to its parser."""
     sub.description = ("Redraw an image with k colours and save it as a "
                        "small indexed PNG (or GIF/WebP, by suffix).")
-    sub.add_argument("source", metavar="SOURCE",
-                     help="image file, URL or '-'; a folder or glob pattern (then OUT is a "
-                          "folder); or a tiled TIFF, quantized tile by tile when OUT is .tif")
-    sub.add_argument("-k", "--colors", type=positive_int, metavar="N",
-                     default=default_of(quantize, "n_colors"),
-                     help="number of colours (default: %(default)s)")
+    add_source(sub, "image file, URL or '-'; a folder or glob pattern (then OUT is a folder); "
+                    "or a tiled TIFF, quantized tile by tile when OUT is .tif")
+    add_count(sub, default_of(quantize, "n_colors"))
     sub.add_argument("-o", "--output", metavar="OUT", required=True,
                      help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
                           "TIFF; a folder for a batch")

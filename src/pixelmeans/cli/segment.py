@@ -10,14 +10,15 @@ from ..render.palette_formats import color_block
 from ..render.table import text_table
 from ..tasks.segment import segment
 from .options import (
+    add_count,
     add_run_options,
+    add_source,
     add_space,
     default_of,
     load_source,
     non_negative_float,
     non_negative_int,
     on_terminal,
-    positive_int,
 )
 
 
@@ -26,10 +27,8 @@ def configure(sub: argparse.ArgumentParser) -> None:
     sub.description = ("Split an image into k colour segments; write the "
                        "label map, one mask and one cut-out per segment, "
                        "an outlined overlay and a JSON summary to FOLDER.")
-    sub.add_argument("source", metavar="SOURCE", help="image file, URL or '-'")
-    sub.add_argument("-k", "--segments", type=positive_int, metavar="N",
-                     default=default_of(segment, "n_segments"),
-                     help="number of segments (default: %(default)s)")
+    add_source(sub)
+    add_count(sub, default_of(segment, "n_segments"), name="segments", what="segments")
     sub.add_argument("-o", "--output", metavar="FOLDER", required=True,
                      help="folder to create (must not exist, or be empty, unless --force)")
     sub.add_argument("--spatial", type=non_negative_float, metavar="W",
