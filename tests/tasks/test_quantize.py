@@ -151,6 +151,17 @@ def test_more_than_256_colours_and_transparency_fall_back_to_rgba():
         assert im.mode == "RGBA"
 
 
+def test_dithering_with_256_colours(rng):
+    img = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    q = quantize(img, 256, dither=True)
+    assert len(q.palette) == 256 and q.labels.max() <= 255
+    assert np.isin(pack(q.image), pack(q.palette.colors)).all()
+
+
+def pack(colors):
+    return colors.reshape(-1, 3).astype(np.int64) @ [65536, 256, 1]
+
+
 def test_bad_arguments():
     with pytest.raises(InvalidParameterError,
                        match="'palette' parameter of quantize must be a pixelmeans Palette"):

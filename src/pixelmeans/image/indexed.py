@@ -18,11 +18,19 @@ from PIL import Image
 from ..files.atomic import write_atomically
 from .formats import indexed_format
 
-# Encoder settings, chosen by measurement (benchmarks/RESULTS.md, "encoders"): sizes within
-# about 1% of each encoder's smallest at a fraction of its slowest effort.
-PNG_OPTIONS = {"compress_level": 9}
+# Encoder settings, chosen by measuring size against time on the bundled photos at 0.14 to
+# 12 MP, k = 4 to 256, dithered or not (benchmarks/RESULTS.md, "encoders"):
+# - PNG: zlib level 9 up to 2 MP, 6 above (9 took 0.9-3.3 s at 12 MP for files 2% smaller).
+#   No `optimize`: it forces level 9 and adds a row filter that makes packed palettes (k <= 16)
+#   up to 8% larger. For k <= 16 the RLE strategy is tried too and the smaller file kept
+#   (5-10% more time; Pillow filters packed rows, and RLE often suits them better).
+# - WebP lossless: method 4, quality 50: at most 0.18 s at 1 MP, files 5% larger than
+#   method 6 / quality 100, which took 3-9 s for a 451×300 photo (a brute-force search).
+# - GIF: `optimize` gave byte-identical files; Pillow's defaults.
+PNG_LEVEL_UP_TO = (9, 2_000_000)  # (zlib level, largest image in pixels it is used for)
+PNG_LEVEL_ABOVE = 6
+PNG_RLE_MAX_COLORS = 16
 WEBP_OPTIONS = {"lossless": True, "quality": 50, "method": 4}
-GIF_OPTIONS = {"optimize": True}
 
 
 def expand(labels: np.ndarray, colors: np.ndarray) -> np.ndarray:
@@ -79,19 +87,40 @@ def _bit_depth(n_entries: int) -> int:
     return next(bits for bits in (1, 2, 4, 8) if n_entries <= 1 << bits)
 
 
-def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
-    """``im`` encoded as PNG (a palette image at its smallest bit depth), lossless WebP or
-    GIF, with the measured settings above; transparency is kept."""
-    settings: dict[str, dict[str, Any]] = {"PNG": PNG_OPTIONS, "WEBP": WEBP_OPTIONS,
-                                           "GIF": GIF_OPTIONS}
-    options = dict(settings.get(fmt, {}))
-    if fmt == "PNG" and im.mode == "P":
-        options["bits"] = _bit_depth(len(im.getpalette() or ()) // 3)
-    if "transparency" in im.info:
-        options["transparency"] = im.info["transparency"]
+def _saved(im: Image.Image, fmt: str, options: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     im.save(buffer, format=fmt, **options)
     return buffer.getvalue()
+
+
+def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
+    """``im`` encoded as PNG (a palette image at its smallest bit depth), lossless WebP or
+    GIF, with the measured settings above; transparency is kept.
+
+    Examples
+    --------
+    >>> im = indexed_image(np.array([[0, 1], [1, 0]]), np.array([[0, 0, 0], [255, 9, 9]]))
+    >>> data = encode(im, "PNG")
+    >>> Image.open(io.BytesIO(data)).mode, data[24]  # indexed, 1 bit a pixel
+    ('P', 1)
+    """
+    options: dict[str, Any] = {}
+    if "transparency" in im.info:
+        options["transparency"] = im.info["transparency"]
+    if fmt == "WEBP":
+        options.update(WEBP_OPTIONS)
+    if fmt != "PNG":
+        return _saved(im, fmt, options)
+    level, up_to = PNG_LEVEL_UP_TO
+    options["compress_level"] = level if im.width * im.height <= up_to else PNG_LEVEL_ABOVE
+    entries = len(im.getpalette() or ()) // 3 if im.mode == "P" else 0
+    if entries:
+        options["bits"] = _bit_depth(entries)
+    data = _saved(im, fmt, options)
+    if 0 < entries <= PNG_RLE_MAX_COLORS:
+        rle = _saved(im, fmt, {**options, "compress_type": Image.RLE})
+        data = min(data, rle, key=len)
+    return data
 
 
 def save_indexed(im: Image.Image, path: str | os.PathLike, *, overwrite: bool = False) -> Path:

@@ -82,7 +82,7 @@ def _dithered(img: RGBImage, palette: Palette) -> np.ndarray:
     reference.putpalette(cyclic.tobytes(), rawmode="RGB")
     out = Image.fromarray(img.pixels).quantize(palette=reference,
                                                dither=Image.Dither.FLOYDSTEINBERG)
-    return (np.asarray(out) % k).astype(np.uint8)
+    return (np.asarray(out).astype(np.uint16) % k).astype(np.uint8)  # k may be 256
 
 
 def _ranked(palette: Palette, labels_of, counts_of):
