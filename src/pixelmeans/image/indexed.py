@@ -20,7 +20,8 @@ from .formats import indexed_format
 
 # Encoder settings, chosen by measuring size against time on the bundled photos at 0.14 to
 # 12 MP, k = 4 to 256, dithered or not (benchmarks/RESULTS.md, "encoders"):
-# - PNG: zlib level 9 up to 2 MP, 6 above (9 took 0.9-3.3 s at 12 MP for files 2% smaller).
+# - PNG of a palette image: zlib level 9 up to 2 MP, 6 above (9 took 0.9-3.3 s at 12 MP for
+#   files 2% smaller). Other images (masks, cut-outs, overlays) take level 6, Pillow's own.
 #   No `optimize`: it forces level 9 and adds a row filter that makes packed palettes (k <= 16)
 #   up to 8% larger. For k <= 16 the RLE strategy is tried too and the smaller file kept
 #   (5-10% more time; Pillow filters packed rows, and RLE often suits them better).
@@ -112,7 +113,8 @@ def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
     if fmt != "PNG":
         return _saved(im, fmt, options)
     level, up_to = PNG_LEVEL_UP_TO
-    options["compress_level"] = level if im.width * im.height <= up_to else PNG_LEVEL_ABOVE
+    small = im.mode == "P" and im.width * im.height <= up_to
+    options["compress_level"] = level if small else PNG_LEVEL_ABOVE
     entries = len(im.getpalette() or ()) // 3 if im.mode == "P" else 0
     if entries:
         options["bits"] = _bit_depth(entries)
