@@ -15,12 +15,12 @@ from PIL import Image
 
 from pixelmeans import InvalidParameterError, extract_palette, quantize
 from pixelmeans.cli import main
+from pixelmeans.files.paths import names_several
 from pixelmeans.image.histogram import color_histogram
 from pixelmeans.scale.batch import (
     batch_palettes,
     batch_quantize,
     find_images,
-    is_batch,
     output_paths,
     palettes_to_csv,
     palettes_to_jsonl,
@@ -77,10 +77,10 @@ def test_output_paths_are_unique_whatever_the_names(names):
 def test_existing_files_with_pattern_characters_are_files_not_patterns(tmp_path, capsys):
     for name in ("scan[1].png", "what?.png", "star*.png"):
         Image.new("RGB", (4, 4), (200, 30, 30)).save(tmp_path / name)
-        assert not is_batch(str(tmp_path / name))
+        assert not names_several(str(tmp_path / name))
         assert main(["palette", str(tmp_path / name), "-k", "1", "--format", "hex"]) == 0
         assert capsys.readouterr().out == "#c81e1e\n"
-    assert is_batch(str(tmp_path / "*.png")) and is_batch(str(tmp_path))
+    assert names_several(str(tmp_path / "*.png")) and names_several(str(tmp_path))
 
 
 def _check_palettes(results, paths):

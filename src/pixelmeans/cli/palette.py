@@ -8,16 +8,9 @@ from pathlib import Path
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file, write_atomically
+from ..files.paths import names_several
 from ..image.formats import picture_format
 from ..render.palette_formats import PALETTE_FORMATS
-from ..scale.batch import (
-    batch_palettes,
-    find_images,
-    is_batch,
-    palettes_to_csv,
-    palettes_to_jsonl,
-)
-from ..scale.runner import open_runner
 from ..tasks.palette import extract_palette
 from .options import (
     add_cluster_options,
@@ -32,7 +25,7 @@ from .options import (
 )
 from .report import batch_summary, write_text
 
-BATCH_FORMATS = {".csv": palettes_to_csv, ".jsonl": palettes_to_jsonl}
+BATCH_SUFFIXES = (".csv", ".jsonl")
 
 
 def configure(sub: argparse.ArgumentParser) -> None:
@@ -50,15 +43,15 @@ def configure(sub: argparse.ArgumentParser) -> None:
                           "(for a folder or glob: .csv or .jsonl)")
     sub.add_argument("--swatch", metavar="OUT.png", help="also save a swatch picture")
     sub.add_argument("--full-decode", action="store_true",
-                     help="decode every pixel of a large JPEG (by default one of more than "
-                          "4 MP is decoded at reduced size: several times faster, nearly the "
+                     help="decode every pixel of a large JPEG (by default one of 2 MP or "
+                          "more is decoded at reduced size: several times faster, nearly the "
                           "same palette)")
     add_run_options(sub)
     add_cluster_options(sub)
 
 
 def run(args: argparse.Namespace) -> int:
-    if is_batch(args.source):
+    if names_several(args.source):
         return _run_batch(args)
     if args.swatch:
         picture_format(args.swatch)
@@ -79,8 +72,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    # Imported here: a single image, the common case, starts faster without them.
+    from ..scale.batch import batch_palettes, find_images, palettes_to_csv, palettes_to_jsonl
+    from ..scale.runner import open_runner
+
     suffix = Path(args.output).suffix.lower() if args.output else ".jsonl"
-    if suffix not in BATCH_FORMATS:
+    if suffix not in BATCH_SUFFIXES:
         msg = f"{args.output}: palettes of a batch are written as .csv or .jsonl"
         raise InvalidParameterError(msg)
     if args.swatch:
@@ -93,5 +90,6 @@ def _run_batch(args: argparse.Namespace) -> int:
         results = batch_palettes(paths, args.colors, runner=runner, color_space=args.space,
                                  random_state=args.seed, max_pixels=args.max_pixels,
                                  full_decode=args.full_decode, progress=bar)
-    write_text(BATCH_FORMATS[suffix](results), args.output, overwrite=args.force)
+    text = palettes_to_csv(results) if suffix == ".csv" else palettes_to_jsonl(results)
+    write_text(text, args.output, overwrite=args.force)
     return batch_summary(results, "palettes", runner.description, sys.stderr)

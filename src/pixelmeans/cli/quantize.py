@@ -8,12 +8,12 @@ from pathlib import Path
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
+from ..files.paths import names_several
 from ..image.formats import TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
 from ..scale.batch import (
     BatchResult,
     batch_quantize,
-    is_batch,
     plan_quantize_batch,
     shared_palette,
 )
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.shared_palette and args.palette_from:
         msg = "give either --shared-palette or --palette-from, not both"
         raise InvalidParameterError(msg)
-    if is_batch(args.source):
+    if names_several(args.source):
         return _run_batch(args)
     if args.shared_palette:
         msg = "--shared-palette needs a folder or glob pattern of images"

@@ -53,13 +53,6 @@ class BatchResult:
         return self.error is None
 
 
-def is_batch(spec: str) -> bool:
-    """True when ``spec`` names a folder, or is a glob pattern and not an existing file
-    (``scan[1].png`` that exists is a file, however it is spelled)."""
-    path = Path(spec)
-    return path.is_dir() or (not path.exists() and any(c in spec for c in "*?["))
-
-
 def find_images(spec: str) -> tuple[list[Path], Path]:
     """The image files a folder (searched recursively) or glob pattern names, sorted, and
     the folder their output names are relative to.
