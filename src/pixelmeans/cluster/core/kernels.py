@@ -2,7 +2,8 @@
 
 These functions assume clean input: ``X`` is a C-contiguous float32 or float64 ``(n, d)``
 array, ``centers`` has the same dtype, ``weights`` is a float array of length ``n`` and labels
-are ``int32``. Validation happens once, in the estimators.
+are ``int32``. Validation happens once, at the public boundary (an estimator, or the task
+that built the array).
 
 Rows are processed in chunks whose size depends only on ``k``, ``d`` and the dtype (never on
 ``n``), so temporary memory stays bounded and results do not depend on the number of rows.
