@@ -71,9 +71,12 @@ def test_two_colours_save_as_a_one_bit_png_and_round_trip(tmp_path, rng):
 
 
 @pytest.mark.parametrize(("k", "bits"), [(3, 2), (4, 2), (5, 4), (16, 4), (17, 8), (200, 8)])
-def test_smallest_bit_depth(k, bits):
+def test_smallest_bit_depth_and_no_unused_palette_entries(k, bits):
     q = quantize(DATA / "chelsea.jpg", k)
-    assert _png_header(q.encode("PNG"))[0] == bits
+    data = q.encode("PNG")
+    assert _png_header(data)[0] == bits
+    plte = data.index(b"PLTE")
+    assert int.from_bytes(data[plte - 4:plte], "big") == 3 * k  # k entries, not 2**bits
 
 
 def test_transparency_is_kept(tmp_path):

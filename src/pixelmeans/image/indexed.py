@@ -83,11 +83,6 @@ def indexed_image(labels: np.ndarray, colors: np.ndarray,
     return im
 
 
-def _bit_depth(n_entries: int) -> int:
-    """Smallest PNG palette bit depth (1, 2, 4 or 8) that holds ``n_entries`` colours."""
-    return next(bits for bits in (1, 2, 4, 8) if n_entries <= 1 << bits)
-
-
 def _saved(im: Image.Image, fmt: str, options: dict[str, Any]) -> bytes:
     buffer = io.BytesIO()
     im.save(buffer, format=fmt, **options)
@@ -115,9 +110,9 @@ def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
     level, up_to = PNG_LEVEL_UP_TO
     small = im.mode == "P" and im.width * im.height <= up_to
     options["compress_level"] = level if small else PNG_LEVEL_ABOVE
+    # No ``bits``: Pillow takes the smallest depth from the palette's length, and an
+    # explicit 8 made Pillow 10 write all 256 palette entries.
     entries = len(im.getpalette() or ()) // 3 if im.mode == "P" else 0
-    if entries:
-        options["bits"] = _bit_depth(entries)
     data = _saved(im, fmt, options)
     if 0 < entries <= PNG_RLE_MAX_COLORS:
         rle = _saved(im, fmt, {**options, "compress_type": Image.RLE})
