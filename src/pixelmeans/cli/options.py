@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,8 +115,6 @@ def load_source(text: str, max_pixels: int) -> RGBImage:
 
 def on_terminal(stream=None) -> bool:
     """True when ``stream`` (stdout) is a terminal that shows colours."""
-    import os
-
     stream = stream or sys.stdout
     return stream.isatty() and not os.environ.get("NO_COLOR") and \
         os.environ.get("TERM") != "dumb"

@@ -137,8 +137,7 @@ def _fit(X, k: int, method: str, random_state, refine_steps: int):
         return result.centers, result.labels, result.inertia, result.n_iter
     fit = fit_minibatch(X, k, refine_steps=refine_steps, random_state=random_state)
     labels = assign(X, row_norms_sq(X), fit.centers).labels
-    n_iter = int(np.ceil(fit.n_steps * min(1024, len(X)) / len(X)))
-    return fit.centers, labels, inertia(X, labels, fit.centers, np.ones(len(X))), n_iter
+    return fit.centers, labels, inertia(X, labels, fit.centers, np.ones(len(X))), fit.n_iter
 
 
 def _evaluate(fit, k, seconds, y, X_eval, y_eval) -> KResult:

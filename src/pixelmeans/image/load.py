@@ -144,8 +144,9 @@ def load_image(
     raise ImageReadError(msg)
 
 
-def as_image(source) -> RGBImage:
-    """An :class:`RGBImage` as it is (already checked when loaded), else :func:`load_image`.
+def as_image(source, **options: Any) -> RGBImage:
+    """An :class:`RGBImage` as it is (already checked when loaded), else
+    ``load_image(source, **options)``.
 
     Examples
     --------
@@ -153,7 +154,7 @@ def as_image(source) -> RGBImage:
     >>> as_image(img) is img
     True
     """
-    return source if isinstance(source, RGBImage) else load_image(source)
+    return source if isinstance(source, RGBImage) else load_image(source, **options)
 
 
 def _check_size(width: int, height: int, max_pixels: int, name: str) -> None:

@@ -19,7 +19,7 @@ from PIL import Image
 from ..cluster.core.fit import KMeansResult, fit_kmeans
 from ..image.colorspace import COLOR_SPACES, from_srgb, to_hex, to_srgb, to_uint8
 from ..image.histogram import ColorHistogram, color_histogram
-from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, load_image
+from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, as_image
 from ..image.ranking import heaviest_first
 from ..params import (
     Boolean,
@@ -200,10 +200,8 @@ def load_for_palette(image, *, max_pixels: int = DEFAULT_MAX_PIXELS,
                      full_decode: bool = False) -> RGBImage:
     """The image a palette is taken from: a large JPEG file, bytes or download decoded at
     reduced size (see ``PALETTE_DECODE_PIXELS``) unless ``full_decode``."""
-    if isinstance(image, RGBImage):
-        return image
-    return load_image(image, max_pixels=max_pixels,
-                      draft_pixels=None if full_decode else PALETTE_DECODE_PIXELS)
+    return as_image(image, max_pixels=max_pixels,
+                    draft_pixels=None if full_decode else PALETTE_DECODE_PIXELS)
 
 
 @validated({**PALETTE_CONSTRAINTS, "max_pixels": [Interval(Integral, 1, None)],

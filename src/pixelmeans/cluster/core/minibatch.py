@@ -93,13 +93,21 @@ def seed_on_sample(X, x_sq, weights, n_clusters, init, n_init, init_size, rng, o
     return best
 
 
+def reassignment_due(counts: np.ndarray, rows_since: int) -> bool:
+    """scikit-learn's rule: reassign under-used centres when one has seen no weight yet, or
+    after every ``10 × k`` rows."""
+    return bool(np.any(counts == 0)) or rows_since >= 10 * counts.size
+
+
 @dataclass(frozen=True)
 class MiniBatchResult:
-    """Centres (in ``X``'s dtype), the weight each centre has absorbed, and the batches run."""
+    """Centres (in ``X``'s dtype), the weight each centre has absorbed, the batches run and
+    the passes over the data they make (``n_iter``, rounded up)."""
 
     centers: np.ndarray
     counts: np.ndarray
     n_steps: int
+    n_iter: int
 
 
 def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
@@ -113,7 +121,7 @@ def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
     for step in range(1, (options["max_iter"] * n) // batch + 1):
         idx = sampler.draw(batch, rng)
         since_reassign += batch
-        reassign = bool(np.any(counts == 0)) or since_reassign >= 10 * len(centers)
+        reassign = reassignment_due(counts, since_reassign)
         if reassign:
             since_reassign = 0
         batch_inertia, shift = minibatch_step(X[idx], x_sq[idx], ones, centers, counts, rng,
@@ -176,4 +184,5 @@ def fit_minibatch(
     for _ in range(refine_steps):
         full = assign(X, x_sq, centers, weights=weights)
         centers = means(full.sums, full.totals, centers).astype(X.dtype)
-    return MiniBatchResult(centers, counts, steps)
+    n = X.shape[0]
+    return MiniBatchResult(centers, counts, steps, int(np.ceil(steps * min(batch_size, n) / n)))

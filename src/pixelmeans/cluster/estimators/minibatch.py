@@ -12,7 +12,13 @@ import numpy as np
 
 from ...params import Boolean, Integral, Interval, Options, Real
 from ..core.kernels import assign, inertia, row_norms_sq
-from ..core.minibatch import auto_seedings, fit_minibatch, minibatch_step, seed_on_sample
+from ..core.minibatch import (
+    auto_seedings,
+    fit_minibatch,
+    minibatch_step,
+    reassignment_due,
+    seed_on_sample,
+)
 from ..core.seeding import as_random_state
 from .base import BaseKMeans
 from .validation import warn_if_fewer_clusters
@@ -128,8 +134,7 @@ class MiniBatchKMeans(BaseKMeans):
         self.cluster_centers_ = result.centers
         self._counts = result.counts
         self.n_steps_ = result.n_steps
-        self.n_iter_ = int(np.ceil(result.n_steps * min(self.batch_size, X.shape[0])
-                                   / X.shape[0]))
+        self.n_iter_ = result.n_iter
         if self.compute_labels:
             self.labels_ = assign(X, row_norms_sq(X), result.centers).labels
             self.inertia_ = inertia(X, self.labels_, result.centers, weights)
@@ -156,7 +161,7 @@ class MiniBatchKMeans(BaseKMeans):
             self.n_steps_ = 0
         self.cluster_centers_ = self.cluster_centers_.astype(X.dtype, copy=False)
         self._since_reassign = getattr(self, "_since_reassign", 0) + X.shape[0]
-        reassign = bool(np.any(self._counts == 0)) or self._since_reassign >= 10 * self.n_clusters
+        reassign = reassignment_due(self._counts, self._since_reassign)
         if reassign:
             self._since_reassign = 0
         minibatch_step(X, x_sq, weights, self.cluster_centers_, self._counts, self._rng,
