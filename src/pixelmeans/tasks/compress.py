@@ -22,7 +22,7 @@ from ..image.load import RGBImage, as_image
 from ..params import Boolean, Constraints, Integral, Interval, SequenceOf, validated
 from ..render.table import text_table
 from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS
-from .quantize import Quantized, redraw
+from .quantize import Quantized, pixel_colors, redraw
 
 DEFAULT_SWEEP = (2, 4, 8, 16, 32, 64, 128, 256)
 
@@ -115,16 +115,17 @@ class CompressionSweep:
         return title + "\n" + text_table(header, rows)
 
 
-def _errors(img: RGBImage, q: Quantized) -> tuple[float, float, float | None, float]:
-    """MSE, PSNR, SSIM and mean ΔE2000 of the redrawn image against the original."""
+def _errors(img: RGBImage, q: Quantized, codes: np.ndarray
+            ) -> tuple[float, float, float | None, float]:
+    """MSE, PSNR, SSIM and mean ΔE2000 of the redrawn image against the original, whose
+    packed pixel colours are ``codes``."""
     from skimage.color import deltaE_ciede2000
     from skimage.metrics import structural_similarity
 
     new = q.image
-    codes = img.counted(
-        pack_rgb(img.pixels).astype(np.int64) << 16 | q.labels.ravel().astype(np.int64))
+    both = img.counted(codes.astype(np.int64) << 16 | q.labels.ravel().astype(np.int64))
     # Each distinct (colour, label) pair is measured once, weighted by its pixel count.
-    pairs, counts = np.unique(codes, return_counts=True)
+    pairs, counts = np.unique(both, return_counts=True)
     old = unpack_rgb(pairs >> 16).astype(np.float64)
     drawn = q.palette.colors[pairs & 0xFFFF].astype(np.float64)
     mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / float(counts.sum()) / 3
@@ -136,11 +137,13 @@ def _errors(img: RGBImage, q: Quantized) -> tuple[float, float, float | None, fl
     return mse, psnr, ssim, float(delta_e @ counts) / float(counts.sum())
 
 
-def report_for(img: RGBImage, q: Quantized) -> CompressionReport:
-    """The report of an already quantized image."""
+def report_for(img: RGBImage, q: Quantized, codes: np.ndarray | None = None
+               ) -> CompressionReport:
+    """The report of an already quantized image (``codes``: its packed pixel colours, when
+    already known)."""
     png = len(q.encode("PNG"))
     h, w = img.shape
-    mse, psnr, ssim, delta_e = _errors(img, q)
+    mse, psnr, ssim, delta_e = _errors(img, q, pack_rgb(img.pixels) if codes is None else codes)
     return CompressionReport(img.source, len(q.palette), w, h, img.file_size, h * w * 3, png,
                              h * w * 3 / png, png * 8 / (h * w), mse, psnr, ssim, delta_e)
 
@@ -175,9 +178,10 @@ def compress(
     (0.0, inf, 1.0)
     """
     img = as_image(image)
+    colors = pixel_colors(img)
     q = redraw(img, n_colors, color_space=color_space, dither=dither, palette=None,
-               random_state=random_state)
-    return report_for(img, q), q
+               random_state=random_state, colors=colors)
+    return report_for(img, q, colors[0]), q
 
 
 @validated({k: v for k, v in SWEEP_CONSTRAINTS.items() if k != "n_colors"})
@@ -203,11 +207,12 @@ def compression_sweep(
     """
     ks = list(ks)
     img = as_image(image)
+    colors = pixel_colors(img)  # once for every k
     reports = []
     for done, k in enumerate(ks, 1):
         q = redraw(img, k, color_space=color_space, dither=dither, palette=None,
-                   random_state=random_state)
-        reports.append(report_for(img, q))
+                   random_state=random_state, colors=colors)
+        reports.append(report_for(img, q, colors[0]))
         if progress is not None:
             progress(done, len(ks), k)
     return CompressionSweep(tuple(reports))

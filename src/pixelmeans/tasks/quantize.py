@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InvalidParameterError
-from ..image.histogram import histogram_of_codes, pack_rgb
+from ..image.histogram import ColorHistogram, histogram_of_codes, pack_rgb
 from ..image.indexed import encode, expand, indexed_image, save_indexed
 from ..image.load import RGBImage, as_image
 from ..image.nearest import labels_of_pixels, nearest_colors
@@ -94,11 +94,22 @@ def _ranked(palette: Palette, labels_of, counts_of):
     return Palette(palette.colors[order], weights, palette.source, palette.color_space), remap
 
 
-def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
-           palette: Palette | None, random_state) -> Quantized:
-    """:func:`quantize` on a loaded image and checked parameters."""
+PixelColors = tuple[np.ndarray, ColorHistogram]
+
+
+def pixel_colors(img: RGBImage) -> PixelColors:
+    """Every pixel's packed colour, and the histogram of the counted ones: what each redraw
+    of the image starts from (computed once for several k)."""
     codes = pack_rgb(img.pixels)
-    hist = histogram_of_codes(img.counted(codes))
+    return codes, histogram_of_codes(img.counted(codes))
+
+
+def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
+           palette: Palette | None, random_state, colors: PixelColors | None = None
+           ) -> Quantized:
+    """:func:`quantize` on a loaded image and checked parameters; ``colors`` are the
+    image's :func:`pixel_colors` when already known."""
+    codes, hist = pixel_colors(img) if colors is None else colors
     if palette is None:
         palette = fit_palette(hist, n_colors, color_space, random_state, img.source)
     palette = Palette(palette.colors, palette.weights, img.source, color_space)
