@@ -7,15 +7,29 @@ import json
 import sys
 
 from ..datasets.loaders import load_dataset
-from ..datasets.report import centroid_grid, cluster_dataset
+from ..datasets.report import DatasetReport, centroid_grid, cluster_dataset
+from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file, write_atomically
 from ..image.formats import picture_format
 from .options import (
+    activity,
     default_of,
     k_list,
     non_negative_int,
+    positive_int,
     progress_bar,
 )
+from .progress import LiveTable, k_steps
+
+
+def image_size(text: str) -> tuple[int, int]:
+    """An argparse type: ``W,H`` (or ``WxH``), two positive whole numbers."""
+    parts = text.replace("x", ",").replace("×", ",").split(",")
+    if len(parts) != 2:
+        msg = f"expected W,H (two whole numbers, e.g. 28,28), got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    width, height = (positive_int(part.strip()) for part in parts)
+    return width, height
 
 
 def configure(sub: argparse.ArgumentParser) -> None:
@@ -30,6 +44,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
     default_k = default_of(cluster_dataset, "n_clusters")
     sub.add_argument("-k", "--clusters", type=k_list, default=[default_k], metavar="K[,K...]",
                      help=f"numbers of clusters (default: {default_k})")
+    sub.add_argument("--size", type=image_size, metavar="W,H",
+                     help="a folder of images: resize every image to W×H pixels (needed when "
+                          "their sizes differ)")
     sub.add_argument("--minibatch", action="store_true", help="use mini-batch K-means")
     sub.add_argument("--refine-steps", type=non_negative_int, default=0, metavar="N",
                      help="with --minibatch: full-batch Lloyd steps after the mini-batches "
@@ -50,6 +67,10 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.refine_steps and not args.minibatch:
+        msg = ("--refine-steps needs --minibatch (full-batch K-means already runs its Lloyd "
+               "steps to convergence)")
+        raise InvalidParameterError(msg)
     if args.centroids:
         picture_format(args.centroids)
         check_new_file(args.centroids, overwrite=args.force)
@@ -59,29 +80,49 @@ def run(args: argparse.Namespace) -> int:
         from ..plot import check_figures_folder
 
         check_figures_folder(args.plots)
-    train, test = load_dataset(args.dataset, args.labels, data_path=args.data_home,
-                               download=args.download)
-    with progress_bar("k") as bar:
+    with activity("loading " + args.dataset):
+        train, test = load_dataset(args.dataset, args.labels, data_path=args.data_home,
+                                   download=args.download, size=args.size)
+    method = "minibatch" if args.minibatch else "kmeans"
+    title = _title(train, method, "unlabelled" if train.labels is None else
+                   "train" if test is None else "test")
+    table = LiveTable(lambda rows: title + DatasetReport(tuple(rows), method, "").to_table())
+    with progress_bar("fitting", *k_steps(args.clusters, "K")) as bar:
+        table.progress = bar
         report = cluster_dataset(
-            train.X, train.labels, args.clusters,
-            method="minibatch" if args.minibatch else "kmeans",
+            train.X, train.labels, args.clusters, method=method,
             X_test=None if test is None else test.X,
             y_test=None if test is None else test.labels,
-            random_state=args.seed, refine_steps=args.refine_steps, progress=bar)
+            random_state=args.seed, refine_steps=args.refine_steps, progress=bar,
+            on_result=table.add)
+    table.finish(_title(train, report.method, report.evaluated_on) + report.to_table())
+    _write_outputs(args, report, train)
+    return 0
+
+
+def _title(train, method: str, evaluated_on: str) -> str:
+    return (f"{train.name}: {len(train):,} images of {train.image_shape}, {method}, "
+            f"accuracy on {evaluated_on}\n")
+
+
+def _write_outputs(args: argparse.Namespace, report: DatasetReport, train) -> None:
+    """The centroid grid, the charts and the JSON report, each named on stderr."""
+    written: list[object] = []
     if args.centroids:
         grid = centroid_grid(report.results[0], train.image_shape)
-        write_atomically(args.centroids,
-                         lambda tmp: grid.save(tmp, format=picture_format(args.centroids)),
-                         overwrite=args.force)
+        written.append(write_atomically(
+            args.centroids, lambda tmp: grid.save(tmp, format=picture_format(args.centroids)),
+            overwrite=args.force))
     if args.plots:
         from ..plot import dataset_figures, save_figures
 
-        save_figures(args.plots, dataset_figures(report, train.X, train.image_shape,
-                                                 train.class_names), overwrite=args.force)
+        with activity("drawing charts"):
+            figures = dataset_figures(report, train.X, train.image_shape, train.class_names)
+            folder = save_figures(args.plots, figures, overwrite=args.force)
+        written.append(f"{folder}/ ({len(figures)} charts)")
     if args.report:
         text = json.dumps({"dataset": train.name, **report.to_dict()}, indent=2) + "\n"
-        write_atomically(args.report, lambda tmp: tmp.write_text(text), overwrite=args.force)
-    sys.stdout.write(f"{train.name}: {len(train):,} images of {train.image_shape}, "
-                     f"{report.method}, accuracy on {report.evaluated_on}\n")
-    sys.stdout.write(report.to_table())
-    return 0
+        written.append(write_atomically(args.report, lambda tmp: tmp.write_text(text),
+                                        overwrite=args.force))
+    for what in written:
+        print(f"pixelmeans: wrote {what}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
@@ -18,6 +19,7 @@ from .options import (
     load_source,
     progress_bar,
 )
+from .progress import LiveTable, activity, k_steps
 from .report import write_text
 
 FORMATS = ("table", "json", "csv")
@@ -48,19 +50,26 @@ def run(args: argparse.Namespace) -> int:
         indexed_format(args.output)
         check_new_file(args.output, overwrite=args.force)
     image = load_source(args.source, args.max_pixels)
+    table = LiveTable(lambda rows: CompressionSweep(tuple(rows)).to_table())
     if args.output:
-        report, result = compress(image, args.colors[0], color_space=args.space,
-                                  dither=args.dither, random_state=args.seed)
-        result.save(args.output, overwrite=args.force)
+        with activity(f"compressing to {args.colors[0]} colours"):
+            report, result = compress(image, args.colors[0], color_space=args.space,
+                                      dither=args.dither, random_state=args.seed)
+            path = result.save(args.output, overwrite=args.force)
+        print(f"pixelmeans: wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
         sweep = CompressionSweep((report,))
     else:
-        with progress_bar("k") as bar:
+        with progress_bar("compressing", *k_steps(args.colors)) as bar:
+            table.progress = bar
             sweep = compression_sweep(image, args.colors, color_space=args.space,
-                                      dither=args.dither, random_state=args.seed,
-                                      progress=bar)
+                                      dither=args.dither, random_state=args.seed, progress=bar,
+                                      on_report=table.add if args.format == "table" else None)
     if args.format == "json":
         text = json.dumps(sweep.to_dicts(), indent=2) + "\n"
     else:
         text = sweep.to_csv() if args.format == "csv" else sweep.to_table()
-    write_text(text, None, overwrite=False)
+    if args.format == "table":
+        table.finish(text)
+    else:
+        write_text(text, None, overwrite=False)
     return 0

@@ -27,6 +27,17 @@ COMMANDS = {
     "cluster": "cluster an image data set (e.g. MNIST)",
     "plot": "draw a chart of an image's colours (needs the 'plot' extra)",
 }
+DESCRIPTION = """\
+K-means for the colours in images: the dominant palette of a photo, the photo redrawn
+with k colours as a small indexed PNG, what each k costs and saves, colour regions, and
+clusters of image data sets such as MNIST."""
+EPILOG = """\
+examples:
+  pixelmeans palette photo.jpg -k 8 --swatch palette.png
+  pixelmeans quantize photo.jpg -k 16 -o photo-16.png
+  pixelmeans compress photo.jpg -k 4,16,64
+
+'pixelmeans COMMAND --help' lists the options of a command."""
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 
@@ -44,8 +55,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; every option of ``command`` (``None``: all commands), a one-line entry
     for the others."""
-    parser = _Parser(prog="pixelmeans",
-                     description="K-means for the colours and shapes in images.")
+    parser = _Parser(prog="pixelmeans", description=DESCRIPTION, epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"pixelmeans {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                      parser_class=_Parser)
@@ -60,6 +71,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:  # what the program is and how to start, rather than one error line
+        build_parser("").print_help(sys.stderr)
+        return 2
     words = [a for a in argv if not a.startswith("-")]
     chosen = words[0] if words and words[0] in COMMANDS else ""
     args = build_parser(chosen).parse_args(argv)

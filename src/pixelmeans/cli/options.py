@@ -1,4 +1,5 @@
-"""What the commands share: option types, common options, reading SOURCE, progress bars.
+"""What the commands share: option types, common options, reading SOURCE (and, from
+:mod:`.progress`, the progress bars).
 
 Defaults shown in help texts are read from the library functions' own signatures, so they
 cannot drift from what the library does.
@@ -10,14 +11,14 @@ import argparse
 import inspect
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImageReadError
 from ..files.read import read_stream
 from ..image.colorspace import COLOR_SPACES
 from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, load_image
+from .progress import activity, progress_bar  # noqa: F401  (the commands import them here)
 
 
 def default_of(function: Callable, name: str) -> Any:
@@ -118,27 +119,3 @@ def on_terminal(stream=None) -> bool:
     stream = stream or sys.stdout
     return stream.isatty() and not os.environ.get("NO_COLOR") and \
         os.environ.get("TERM") != "dumb"
-
-
-@contextmanager
-def progress_bar(unit: str) -> Iterator[Callable[[int, int, int], None]]:
-    """A ``progress(done, total, k)`` callback drawing a tqdm bar on stderr, shown only on
-    a terminal and only once the work has taken a second; ``unit`` "k" shows the k done."""
-    bar = None
-
-    def update(done: int, total: int, k: int) -> None:
-        nonlocal bar
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="" if unit == "k" else f" {unit}", delay=1.0,
-                       disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
-        if unit == "k":
-            bar.set_postfix_str(f"k={k}", refresh=False)
-        bar.update(done - bar.n)
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.close()

@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         write_atomically(args.swatch,
                          lambda tmp: picture.save(tmp, format=picture_format(args.swatch)),
                          overwrite=args.force)
+        print(f"pixelmeans: wrote {args.swatch}", file=sys.stderr)
     text = palette.format(args.format, color_blocks=not args.output and on_terminal())
     write_text(text, args.output, overwrite=args.force)
     return 0

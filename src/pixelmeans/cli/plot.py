@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .. import plot
 from ..files.atomic import check_new_file
 from ..tasks.compress import DEFAULT_SWEEP
 from ..tasks.elbow import DEFAULT_KS
 from .options import (
+    activity,
     add_run_options,
     add_source,
     add_space,
@@ -17,6 +19,7 @@ from .options import (
     load_source,
     progress_bar,
 )
+from .progress import k_steps
 
 
 def _ks(values) -> str:
@@ -47,10 +50,18 @@ def run(args: argparse.Namespace) -> int:
     check_new_file(args.output, overwrite=args.force)
     plot.require_matplotlib()
     image = load_source(args.source, args.max_pixels)
-    with progress_bar("k") as bar:
+    if args.kind in plot.SINGLE_K:
+        steps: tuple = ([], [])
+    elif args.kind == "elbow":
+        steps = k_steps(sorted(set(args.colors or DEFAULT_KS)))
+    else:
+        steps = k_steps(args.colors or DEFAULT_SWEEP)
+    with progress_bar(f"{args.kind} chart", *steps) if steps[0] else \
+            activity(f"{args.kind} chart") as bar:
         figure, note = plot.chart(args.kind, image, args.colors, color_space=args.space,
                                   random_state=args.seed, progress=bar)
+        path = plot.save_figure(figure, args.output, overwrite=args.force)
     if note:
         print(note)
-    plot.save_figure(figure, args.output, overwrite=args.force)
+    print(f"pixelmeans: wrote {path}", file=sys.stderr)
     return 0

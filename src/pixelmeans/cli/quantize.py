@@ -22,6 +22,7 @@ from ..scale.tiles import quantize_tiff
 from ..tasks.palette import extract_palette
 from ..tasks.quantize import quantize
 from .options import (
+    activity,
     add_cluster_options,
     add_count,
     add_run_options,
@@ -69,10 +70,11 @@ def run(args: argparse.Namespace) -> int:
     indexed_format(args.output)
     check_new_file(args.output, overwrite=args.force)
     palette = _palette_from(args)
-    result = quantize(load_source(args.source, args.max_pixels), args.colors,
-                      color_space=args.space, dither=args.dither, palette=palette,
-                      random_state=args.seed)
-    path = result.save(args.output, overwrite=args.force)
+    image = load_source(args.source, args.max_pixels)
+    with activity(f"quantizing to {args.colors} colours"):
+        result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
+                          palette=palette, random_state=args.seed)
+        path = result.save(args.output, overwrite=args.force)
     print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
     return 0
 

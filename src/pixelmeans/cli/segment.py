@@ -10,6 +10,7 @@ from ..render.palette_formats import color_block
 from ..render.table import text_table
 from ..tasks.segment import segment
 from .options import (
+    activity,
     add_count,
     add_run_options,
     add_source,
@@ -46,10 +47,12 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     check_output_folder(args.output, overwrite=args.force)  # before any work
-    result = segment(load_source(args.source, args.max_pixels), args.segments,
-                     color_space=args.space, spatial_weight=args.spatial,
-                     min_region=args.min_region, random_state=args.seed)
-    folder = result.save(args.output, overwrite=args.force)
+    image = load_source(args.source, args.max_pixels)
+    with activity(f"segmenting into {args.segments}"):
+        result = segment(image, args.segments, color_space=args.space,
+                         spatial_weight=args.spatial, min_region=args.min_region,
+                         random_state=args.seed)
+        folder = result.save(args.output, overwrite=args.force)
     summary = result.to_dict(max_regions=0)
     blocks = on_terminal()
     header = ["segment", "hex", "share", "regions"]

@@ -291,19 +291,24 @@ def _resized(pixels: np.ndarray, size, file: Path, first_shape) -> np.ndarray:
 
 
 def load_dataset(spec: str, labels: str | None = None, *, data_path=None,
-                 download: bool = False) -> tuple[Dataset, Dataset | None]:
+                 download: bool = False, size: tuple[int, int] | None = None
+                 ) -> tuple[Dataset, Dataset | None]:
     """``(train, test)`` from a name the command line accepts.
 
     ``spec`` is ``mnist``, ``digits``, a folder, an ``.npz`` file, or an IDX images file
-    (with ``labels`` the IDX labels file). ``test`` is ``None`` except for MNIST.
+    (with ``labels`` the IDX labels file). ``test`` is ``None`` except for MNIST. ``size``
+    (w, h) resizes the images of a folder.
     """
+    if size is not None and not Path(spec).is_dir():
+        msg = f"{spec}: a size (--size W,H) applies to a folder of images only"
+        raise InvalidParameterError(msg)
     if spec == "mnist":
         return load_mnist(data_path, download=download)
     if spec == "digits":
         return load_digits(), None
     path = Path(spec)
     if path.is_dir():
-        return load_image_folder(path), None
+        return load_image_folder(path, size=size), None
     if path.suffix == ".npz":
         return load_npz(path), None
     if path.exists():

@@ -189,6 +189,7 @@ def cluster_dataset(
     random_state=0,
     refine_steps: int = 0,
     progress: Callable[[int, int, int], None] | None = None,
+    on_result: Callable[[KResult], None] | None = None,
 ) -> DatasetReport:
     """Fit K-means for each K and report how well clusters match the labels.
 
@@ -209,6 +210,9 @@ def cluster_dataset(
         :class:`pixelmeans.MiniBatchKMeans`); ignored by ``"kmeans"``.
     progress : callable, optional
         ``progress(done, total, k)`` after each K.
+    on_result : callable, optional
+        ``on_result(result)`` with each K's :class:`KResult` as it is made (to show rows as
+        they finish).
 
     Examples
     --------
@@ -235,6 +239,8 @@ def cluster_dataset(
         start = time.perf_counter()
         fit = _fit(X, k, method, random_state, refine_steps)
         results.append(_evaluate(fit, k, time.perf_counter() - start, y, X_eval, y_eval))
+        if on_result is not None:
+            on_result(results[-1])
         if progress is not None:
             progress(done, len(ks), k)
     evaluated = "unlabelled" if y is None else ("train" if X_test is None else "test")

@@ -193,10 +193,12 @@ def compression_sweep(
     dither: bool = False,
     random_state=0,
     progress: Callable[[int, int, int], None] | None = None,
+    on_report: Callable[[CompressionReport], None] | None = None,
 ) -> CompressionSweep:
     """Reports for each number of colours in ``ks`` (the image is read once).
 
-    ``progress(done, total, k)`` is called after each k.
+    ``progress(done, total, k)`` is called after each k, and ``on_report(report)`` with
+    each report as it is made (to show rows as they finish).
 
     Examples
     --------
@@ -213,6 +215,8 @@ def compression_sweep(
         q = redraw(img, k, color_space=color_space, dither=dither, palette=None,
                    random_state=random_state, colors=colors)
         reports.append(report_for(img, q, colors[0]))
+        if on_report is not None:
+            on_report(reports[-1])
         if progress is not None:
             progress(done, len(ks), k)
     return CompressionSweep(tuple(reports))
