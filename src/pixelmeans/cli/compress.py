@@ -11,13 +11,16 @@ from ..files.atomic import check_new_file
 from ..image.formats import indexed_format
 from ..tasks.compress import CompressionSweep, compress, compression_sweep
 from .options import (
+    add_compare,
     add_run_options,
     add_source,
     add_space,
+    check_compare,
     default_of,
     k_list,
     load_source,
     progress_bar,
+    write_compare,
 )
 from .progress import LiveTable, activity, k_steps
 from .report import write_text
@@ -40,23 +43,28 @@ def configure(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     add_space(sub, default_of(compress, "color_space"))
     add_run_options(sub)
+    add_compare(sub)
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.output or args.compare) and len(args.colors) != 1:
+        msg = "-o/--output and --compare need a single -k (one number of colours)"
+        raise InvalidParameterError(msg)
     if args.output:
-        if len(args.colors) != 1:
-            msg = "-o/--output needs a single -k (one number of colours)"
-            raise InvalidParameterError(msg)
         indexed_format(args.output)
         check_new_file(args.output, overwrite=args.force)
+    check_compare(args)
     image = load_source(args.source, args.max_pixels)
     table = LiveTable(lambda rows: CompressionSweep(tuple(rows)).to_table())
-    if args.output:
+    if args.output or args.compare:
         with activity(f"compressing to {args.colors[0]} colours"):
             report, result = compress(image, args.colors[0], color_space=args.space,
                                       dither=args.dither, random_state=args.seed)
-            path = result.save(args.output, overwrite=args.force)
-        print(f"pixelmeans: wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+            path = result.save(args.output, overwrite=args.force) if args.output else None
+        if path:
+            print(f"pixelmeans: wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+        write_compare(args, image, result.image, f"{report.n_colors} colours, "
+                      f"PSNR {report.psnr:.1f} dB")
         sweep = CompressionSweep((report,))
     else:
         with progress_bar("compressing", *k_steps(args.colors)) as bar:

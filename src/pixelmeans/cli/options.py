@@ -15,9 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImageReadError
+from ..files.atomic import check_new_file, write_atomically
 from ..files.read import read_stream
 from ..image.colorspace import COLOR_SPACES
+from ..image.formats import picture_format
 from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, load_image
+from ..render.compare import before_after
 from .progress import activity, progress_bar  # noqa: F401  (the commands import them here)
 
 
@@ -119,3 +122,31 @@ def on_terminal(stream=None) -> bool:
     stream = stream or sys.stdout
     return stream.isatty() and not os.environ.get("NO_COLOR") and \
         os.environ.get("TERM") != "dumb"
+
+
+COMPARE_MAX_WIDTH = 2000  # each half of a --compare picture, in pixels
+
+
+def add_compare(sub: argparse.ArgumentParser) -> None:
+    """``--compare PATH``: a before/after picture of a single image."""
+    sub.add_argument("--compare", metavar="PATH",
+                     help="also write a picture of the original and the result side by side "
+                          f"(.png, .jpg or .webp; each half at most {COMPARE_MAX_WIDTH} px wide)")
+
+
+def check_compare(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a ``--compare`` path that cannot be written."""
+    if args.compare:
+        picture_format(args.compare)
+        check_new_file(args.compare, overwrite=args.force)
+
+
+def write_compare(args: argparse.Namespace, before: RGBImage, after, label: str) -> None:
+    """Write the ``--compare`` picture (if asked for) and say so on stderr."""
+    if not args.compare:
+        return
+    picture = before_after(before.pixels, after, labels=("original", label),
+                           max_width=COMPARE_MAX_WIDTH)
+    path = write_atomically(args.compare, lambda tmp: picture.save(
+        tmp, format=picture_format(args.compare)), overwrite=args.force)
+    print(f"pixelmeans: wrote {path} (before/after)", file=sys.stderr)

@@ -24,13 +24,16 @@ from ..tasks.quantize import quantize
 from .options import (
     activity,
     add_cluster_options,
+    add_compare,
     add_count,
     add_run_options,
     add_source,
     add_space,
+    check_compare,
     default_of,
     load_source,
     progress_bar,
+    write_compare,
 )
 from .report import batch_summary
 
@@ -54,11 +57,16 @@ def configure(sub: argparse.ArgumentParser) -> None:
                      help="batch: one palette from all images' colours together, used for "
                           "every image")
     add_cluster_options(sub)
+    add_compare(sub)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.shared_palette and args.palette_from:
         msg = "give either --shared-palette or --palette-from, not both"
+        raise InvalidParameterError(msg)
+    if args.compare and (names_several(args.source) or
+                         Path(args.output).suffix.lower() in TIFF_SUFFIXES):
+        msg = "--compare takes a single image, not a batch or a tiled TIFF"
         raise InvalidParameterError(msg)
     if names_several(args.source):
         return _run_batch(args)
@@ -69,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_tiff(args)
     indexed_format(args.output)
     check_new_file(args.output, overwrite=args.force)
+    check_compare(args)
     palette = _palette_from(args)
     image = load_source(args.source, args.max_pixels)
     with activity(f"quantizing to {args.colors} colours"):
@@ -76,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
                           palette=palette, random_state=args.seed)
         path = result.save(args.output, overwrite=args.force)
     print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+    write_compare(args, image, result.image, f"{len(result.palette)} colours")
     return 0
 
 
