@@ -164,3 +164,79 @@ def test_cli_plot_errors(tmp_path, capsys):
     assert "charts are saved as" in capsys.readouterr().err
     assert main(["plot", "swirl", PHOTO, "-o", str(tmp_path / "a.png")]) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reading_order_puts_each_labels_best_cluster_on_the_diagonal(rng):
+    import itertools
+
+    from pixelmeans.datasets.report import reading_order
+
+    for _ in range(20):
+        confusion = rng.integers(0, 50, (5, 4))
+        order, label = reading_order(confusion)
+        assert sorted(order.tolist()) == list(range(5))
+        assert (np.diff(label[order]) >= 0).all()  # clusters go by the label they stand for
+        matched = [order[np.flatnonzero(label[order] == j)[0]] for j in range(4)]
+        best = max(sum(confusion[c, j] for j, c in enumerate(p))
+                   for p in itertools.permutations(range(5), 4))
+        assert sum(confusion[c, j] for j, c in enumerate(matched)) == best  # brute force
+
+
+def test_confusion_cells_show_counts_or_shares(digits_report):
+    from pixelmeans import plot
+    from pixelmeans.datasets.report import reading_order
+
+    _, report = digits_report
+    r = report.results[1]
+    fig = plot.confusion_figure(r)
+    order, _ = reading_order(r.confusion)
+    np.testing.assert_array_equal(fig.axes[0].images[0].get_array(), r.confusion[order])
+    texts = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_text()
+             for t in fig.axes[0].texts}
+    row, col = np.unravel_index(np.argmax(r.confusion[order]), r.confusion.shape)
+    assert texts[(row, col)] == f"{r.confusion[order][row, col]:,}"
+    assert len(texts) == np.count_nonzero(r.confusion)
+    shares = plot.confusion_figure(r, normalize="label").axes[0].images[0].get_array()
+    np.testing.assert_allclose(shares.sum(axis=0), 1)
+    with pytest.raises(Exception, match="normalize"):
+        plot.confusion_figure(r, normalize="rows")
+
+
+def test_two_axis_charts_have_a_legend_and_a_title(digits_report):
+    from pixelmeans import compression_sweep, plot
+
+    fig = plot.k_figure(digits_report[1])
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["inertia", "accuracy on train (majority label)"]
+    assert "against K" in fig.axes[0].get_title()
+    fig = plot.sweep_figure(compression_sweep(PHOTO, [2, 8]))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[0] == "indexed PNG size" and legend[-1] == "PSNR"
+    assert "original file" in legend[1] and "coffee.jpg" in fig.axes[0].get_title()
+
+
+def test_color_cloud_palette_markers_are_drawn_on_top():
+    from pixelmeans import plot, quantize
+
+    q = quantize(PHOTO_ARRAY, 8)
+    fig = plot.color_cloud_figure(PHOTO_ARRAY, q, n_points=500)
+    after = fig.axes[1]
+    assert after.computed_zorder is False
+    points, markers = after.collections
+    assert markers.get_zorder() > points.get_zorder()
+    assert len(markers.get_offsets()) == 8
+    assert fig.axes[0].get_zlabel() == "B" and after.get_title().startswith("after")
+
+
+def test_color_cloud_axis_labels_are_inside_the_picture():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from pixelmeans import plot, quantize
+
+    fig = plot.color_cloud_figure(PHOTO_ARRAY, quantize(PHOTO_ARRAY, 4), n_points=300)
+    FigureCanvasAgg(fig).draw()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            box = axis.label.get_window_extent()
+            assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1, axis.label.get_text()
+            assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1, axis.label.get_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets.report import DatasetReport, KResult, centroid_grid
+from .datasets.report import DatasetReport, KResult, centroid_grid, reading_order
 from .errors import InvalidParameterError, OutputExistsError, require
 from .files.atomic import check_output_folder, write_atomically
 from .image.colorspace import COLOR_SPACES, from_srgb
@@ -39,7 +39,8 @@ def _figure(width: float, height: float):
 def centroids_figure(result: KResult, image_shape: tuple[int, ...], *,
                      columns: int | None = None):
     """Each cluster centre as an image, captioned with its majority label and purity (the
-    picture of :func:`pixelmeans.datasets.report.centroid_grid`, in a figure).
+    picture of :func:`pixelmeans.datasets.report.centroid_grid`, in a figure whose pixels
+    are the grid's own when saved at 100 dpi).
 
     Examples
     --------
@@ -47,51 +48,124 @@ def centroids_figure(result: KResult, image_shape: tuple[int, ...], *,
     >>> len(centroids_figure(r, (3, 3)).axes)
     1
     """
+    require_matplotlib()
+    from matplotlib.figure import Figure
+
     grid = centroid_grid(result, image_shape, scale=4, columns=columns)
-    fig = _figure(max(2.0, grid.width / 100), max(2.0, grid.height / 100))
-    ax = fig.subplots()
-    ax.imshow(np.asarray(grid), cmap="gray", vmin=0, vmax=255, interpolation="nearest")
+    title = 30  # pixels above the grid
+    fig = Figure(figsize=(grid.width / 100, (grid.height + title) / 100))
+    ax = fig.add_axes((0, 0, 1, grid.height / (grid.height + title)))
+    ax.imshow(np.asarray(grid), cmap="gray", vmin=0, vmax=255, interpolation="nearest",
+              aspect="auto")
     ax.set_axis_off()
-    ax.set_title(f"K = {result.n_clusters} centres", fontsize=9)
+    ax.set_title(f"K = {result.n_clusters} centres", fontsize=10)
     return fig
 
 
-def confusion_figure(result, class_names=None):
-    """The clusters × labels confusion matrix, clusters ordered by their majority label."""
-    confusion = result.confusion
-    order = np.lexsort((-result.cluster_purity, result.cluster_majority))
-    fig = _figure(6, max(3, 0.12 * len(order) + 1.5))
+NORMALIZE = (None, "cluster", "label")
+
+
+@validated({"normalize": [Options(NORMALIZE)]})
+def confusion_figure(result, class_names=None, *, normalize: str | None = None):
+    """The clusters × labels confusion matrix, with the count (or share) in each cell.
+
+    Clusters are ordered to read like the labels (:func:`reading_order`: each label's
+    Hungarian-matched cluster first, then the other clusters of that majority label), so
+    the large counts lie on a diagonal. ``normalize="cluster"`` shows each cluster's row
+    as shares of the cluster (its purity by label), ``"label"`` each label's column as
+    shares of the label (where its samples went).
+
+    Examples
+    --------
+    >>> c = np.array([[1, 9], [8, 2]])
+    >>> r = KResult(2, 0.0, 1, 0.0, np.zeros((2, 1)), np.zeros(20, int), confusion=c)
+    >>> fig = confusion_figure(r, normalize="cluster")
+    >>> fig.axes[0].images[0].get_array().tolist()  # cluster 1 (label 0) comes first
+    [[0.8, 0.2], [0.1, 0.9]]
+    """
+    confusion = np.asarray(result.confusion)
+    order, matched = reading_order(confusion)
+    shown = confusion[order].astype(np.float64)
+    if normalize == "cluster":
+        shown /= np.maximum(shown.sum(axis=1, keepdims=True), 1)
+    elif normalize == "label":
+        shown /= np.maximum(shown.sum(axis=0, keepdims=True), 1)
+    k, n_labels = shown.shape
+    fig = _figure(max(5.0, 0.45 * n_labels + 2.5), max(3.0, 0.3 * k + 1.5))
     ax = fig.subplots()
-    image = ax.imshow(confusion[order], aspect="auto", cmap="viridis")
-    ax.set_xlabel("label")
-    ax.set_ylabel("cluster (by majority label)")
-    names = class_names or [str(i) for i in range(confusion.shape[1])]
-    ax.set_xticks(range(confusion.shape[1]), names)
-    if len(order) <= 40:
-        ax.set_yticks(range(len(order)), [str(c) for c in order])
-    fig.colorbar(image, ax=ax, label="samples")
-    ax.set_title(f"K = {result.n_clusters}")
+    image = ax.imshow(shown, aspect="auto", cmap="Blues", vmin=0, interpolation="nearest")
+    names = class_names or [str(i) for i in range(n_labels)]
+    ax.set_xticks(range(n_labels), names)
+    ax.set_xlabel("true label")
+    if k <= 60:
+        ax.set_yticks(range(k), [f"{c} → {names[matched[c]]}" if matched[c] < n_labels
+                                 else f"{c}" for c in order], fontsize=8 if k > 20 else 10)
+    ax.set_ylabel("cluster → the label it stands for")
+    if k * n_labels <= 40 * 12:
+        _annotate_cells(ax, shown, percent=normalize is not None)
+    what = {None: "samples", "cluster": "share of the cluster", "label": "share of the label"}
+    fig.colorbar(image, ax=ax, label=what[normalize])
+    ax.set_title(f"K = {result.n_clusters}: clusters against labels"
+                 + ("" if normalize is None else f" (share of each {normalize})"), fontsize=10)
     return fig
+
+
+def _annotate_cells(ax, values: np.ndarray, *, percent: bool) -> None:
+    """Each cell's value written in it, dark on light cells and white on dark ones."""
+    top = values.max() or 1
+    size = 8 if values.shape[0] > 16 or values.shape[1] > 12 else 9
+    for (row, col), value in np.ndenumerate(values):
+        if value == 0:
+            continue
+        text = f"{value:.0%}" if percent else f"{int(value):,}"
+        ax.text(col, row, text, ha="center", va="center", fontsize=size,
+                color="white" if value > 0.55 * top else "#222222")
+
+
+def _two_axes_legend(ax, twin, title: str) -> None:
+    """One legend for the lines of both y-axes, and the chart's title."""
+    lines = ax.get_lines() + twin.get_lines()
+    labelled = [line for line in lines if not line.get_label().startswith("_")]
+    ax.legend(labelled, [line.get_label() for line in labelled], loc="lower center",
+              bbox_to_anchor=(0.5, 1.0), ncols=len(labelled), fontsize=8, frameon=False)
+    ax.set_title(title, fontsize=10, pad=22)  # above the legend
 
 
 def k_figure(report):
-    """Accuracy (when labels are known) and inertia against K."""
+    """Inertia and, when labels are known, accuracy against K, with a legend and a title.
+
+    Examples
+    --------
+    >>> from pixelmeans.datasets.report import DatasetReport
+    >>> r = [KResult(k, 0.0, 1, 10.0 / k, np.zeros((k, 1)), np.zeros(3, int)) for k in (2, 4)]
+    >>> fig = k_figure(DatasetReport(tuple(r), "kmeans", "unlabelled"))
+    >>> fig.axes[0].get_legend().get_texts()[0].get_text()
+    'inertia'
+    """
     ks = [r.n_clusters for r in report.results]
-    fig = _figure(6, 3.5)
+    fig = _figure(6, 3.8)
     ax = fig.subplots()
-    ax.plot(ks, [r.inertia for r in report.results], "o-", color="tab:blue")
-    ax.set_xlabel("K")
-    ax.set_ylabel("inertia", color="tab:blue")
-    if report.results[0].accuracy is not None:
-        twin = ax.twinx()
-        twin.plot(ks, [r.accuracy for r in report.results], "s-", color="tab:orange")
-        twin.set_ylabel(f"accuracy ({report.evaluated_on})", color="tab:orange")
+    ax.plot(ks, [r.inertia for r in report.results], "o-", color="tab:blue", label="inertia")
+    ax.set_xlabel("K (clusters)")
+    ax.set_ylabel("inertia (sum of squared distances)", color="tab:blue")
+    ax.tick_params(axis="y", labelcolor="tab:blue")
+    if report.results[0].accuracy is None:
+        ax.legend(fontsize=8)
+        ax.set_title(f"Inertia against K ({report.method})", fontsize=10)
+        return fig
+    twin = ax.twinx()
+    twin.plot(ks, [100 * r.accuracy for r in report.results], "s-", color="tab:orange",
+              label=f"accuracy on {report.evaluated_on} (majority label)")
+    twin.set_ylabel(f"accuracy on {report.evaluated_on} (%)", color="tab:orange")
+    twin.tick_params(axis="y", labelcolor="tab:orange")
+    _two_axes_legend(ax, twin, f"Inertia and accuracy against K ({report.method})")
     return fig
 
 
 def extremes_figure(result, X, image_shape, *, per_cluster: int = 3, max_clusters: int = 16):
     """For each cluster (up to ``max_clusters``), the samples nearest to and farthest from
-    its centre: a row of ``per_cluster`` nearest, then ``per_cluster`` farthest."""
+    its centre: a row of ``per_cluster`` nearest, then ``per_cluster`` farthest, drawn as
+    the centres are (as the data is: MNIST white on black)."""
     k = min(result.n_clusters, max_clusters)
     fig = _figure(0.9 * 2 * per_cluster, 0.95 * k)
     axes = fig.subplots(k, 2 * per_cluster, squeeze=False)
@@ -103,8 +177,9 @@ def extremes_figure(result, X, image_shape, *, per_cluster: int = 3, max_cluster
         for j, ax in enumerate(axes[c]):
             ax.set_axis_off()
             if j < len(picks) and len(ranked):
-                ax.imshow(X[picks[j]].reshape(image_shape), cmap="gray_r", vmin=0, vmax=1)
-        axes[c, 0].set_title(f"cluster {c}: nearest … farthest", fontsize=7, loc="left")
+                ax.imshow(X[picks[j]].reshape(image_shape), cmap="gray", vmin=0, vmax=1,
+                          interpolation="nearest")
+        axes[c, 0].set_title(f"cluster {c}: nearest … farthest", fontsize=8, loc="left")
     return fig
 
 
@@ -134,13 +209,20 @@ def palette_figure(palette):
     return fig
 
 
-def _cloud(ax, points, colors, space, title):
-    ax.scatter(points[:, 0], points[:, 1], points[:, 2], c=colors / 255.0, s=2, depthshade=False)
-    names = {"rgb": ("R", "G", "B"), "lab": ("L*", "a*", "b*"), "oklab": ("L", "a", "b")}[space]
+AXIS_NAMES = {"rgb": ("R", "G", "B"), "lab": ("L*", "a*", "b*"), "oklab": ("L", "a", "b")}
+
+
+def _cloud(fig, position: int, panels: int, space: str, title: str):
+    """A 3-D axes with its labels in view (the third one used to be cut off)."""
+    ax = fig.add_subplot(1, panels, position, projection="3d", computed_zorder=False)
+    names = AXIS_NAMES[space]
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
-    ax.set_zlabel(names[2])
-    ax.set_title(title, fontsize=9)
+    ax.set_zlabel(names[2], labelpad=2)
+    ax.set_box_aspect(None, zoom=0.92)
+    ax.view_init(elev=18, azim=-55)
+    ax.set_title(title, fontsize=10)
+    return ax
 
 
 @validated({"space": [Options(COLOR_SPACES)], "n_points": [Interval(Integral, 1, None)]})
@@ -149,8 +231,10 @@ def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: i
     """The image's colours as a 3-D point cloud, each point drawn in its own colour.
 
     ``n_points`` pixels are sampled (the same ones in both panels). With a
-    :class:`~pixelmeans.Quantized` result, a second panel shows the same pixels in the colour
-    they were redrawn with, and the palette as large markers.
+    :class:`~pixelmeans.Quantized` result, a second panel shows what quantization made of
+    them: each pixel, faint, in the colour it was redrawn with (so the regions of the
+    palette show), and the palette itself as large discs on top, sized by share and
+    outlined so that every one is visible.
 
     Examples
     --------
@@ -169,19 +253,25 @@ def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: i
         return from_srgb(c / 255.0, space) * (255.0 if space == "rgb" else 1.0)
 
     panels = 1 if quantized is None else 2
-    fig = _figure(5 * panels, 4.6)
-    ax = fig.add_subplot(1, panels, 1, projection="3d")
+    fig = _figure(5.4 * panels, 5.0)
     name = Path(img.source).name or img.source
-    _cloud(ax, where(sample), sample, space, f"{len(sample):,} pixels of {name}")
-    if quantized is not None:
-        redrawn = quantized.palette.colors[img.counted(quantized.labels.ravel())[pick]]
-        ax2 = fig.add_subplot(1, 2, 2, projection="3d")
-        _cloud(ax2, where(sample), redrawn, space,
-               f"after quantization to {len(quantized.palette)} colours")
-        centers = where(quantized.palette.colors)
-        ax2.scatter(centers[:, 0], centers[:, 1], centers[:, 2],
-                    c=quantized.palette.colors / 255.0, s=120, edgecolors="black",
-                    depthshade=False)
+    at = where(sample)
+    ax = _cloud(fig, 1, panels, space, f"before: {len(sample):,} pixels of {name}")
+    ax.scatter(at[:, 0], at[:, 1], at[:, 2], c=sample / 255.0, s=3, depthshade=False)
+    if quantized is None:
+        return fig
+    palette = quantized.palette
+    redrawn = palette.colors[img.counted(quantized.labels.ravel())[pick]]
+    ax2 = _cloud(fig, 2, 2, space, f"after: the same pixels in {len(palette)} colours")
+    ax2.scatter(at[:, 0], at[:, 1], at[:, 2], c=redrawn / 255.0, s=3, alpha=0.35,
+                depthshade=False, zorder=1)
+    centers = where(palette.colors)
+    ax2.scatter(centers[:, 0], centers[:, 1], centers[:, 2], c=palette.colors / 255.0,
+                s=60 + 900 * np.sqrt(palette.weights), edgecolors="black", linewidths=1.2,
+                depthshade=False, zorder=10)
+    ax2.set_xlim(ax.get_xlim())  # both panels on one scale
+    ax2.set_ylim(ax.get_ylim())
+    ax2.set_zlim(ax.get_zlim())
     return fig
 
 
@@ -209,7 +299,8 @@ def elbow_figure(curve):
 
 
 def sweep_figure(sweep):
-    """Indexed PNG size and PSNR against k for a compression sweep.
+    """Indexed PNG size and PSNR against k for a compression sweep, with a legend and a
+    title.
 
     Examples
     --------
@@ -218,25 +309,31 @@ def sweep_figure(sweep):
     >>> fig = sweep_figure(compression_sweep(img, [2, 4]))
     >>> [len(ax.lines[0].get_xdata()) for ax in fig.axes]
     [2, 2]
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['indexed PNG size', 'PSNR']
     """
     reports = sweep.reports
     ks = [r.n_colors for r in reports]
-    fig = _figure(6, 3.5)
+    fig = _figure(6, 3.8)
     ax = fig.subplots()
-    ax.plot(ks, [r.png_bytes / 1024 for r in reports], "o-", color="tab:blue")
+    ax.plot(ks, [r.png_bytes / 1024 for r in reports], "o-", color="tab:blue",
+            label="indexed PNG size")
     ax.set_xscale("log", base=2)
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.set_xlabel("k (colours)")
-    ax.set_ylabel("indexed PNG size (KiB)", color="tab:blue")
+    ax.set_ylabel("PNG size (KiB)", color="tab:blue")
+    ax.tick_params(axis="y", labelcolor="tab:blue")
     twin = ax.twinx()
     psnr = [r.psnr if np.isfinite(r.psnr) else np.nan for r in reports]
-    twin.plot(ks, psnr, "s-", color="tab:orange")
-    twin.set_ylabel("PSNR (dB)", color="tab:orange")
+    twin.plot(ks, psnr, "s-", color="tab:orange", label="PSNR")
+    twin.set_ylabel("PSNR (dB, higher is closer)", color="tab:orange")
+    twin.tick_params(axis="y", labelcolor="tab:orange")
     original = reports[0].original_bytes
     if original:
-        ax.axhline(original / 1024, color="tab:blue", linestyle=":", linewidth=1)
-        ax.annotate("original file", (ks[0], original / 1024), xytext=(4, 4),
-                    textcoords="offset points", fontsize=8, color="tab:blue")
+        ax.axhline(original / 1024, color="tab:blue", linestyle=":", linewidth=1,
+                   label=f"original file ({original / 1024:,.0f} KiB)")
+    name = Path(reports[0].source).name or reports[0].source
+    _two_axes_legend(ax, twin, f"What k colours cost and keep: {name}")
     return fig
 
 
@@ -281,17 +378,19 @@ def chart(kind: str, image, ks: Sequence[int] | None = None, *,
 
 
 def dataset_figures(report: DatasetReport, X: np.ndarray, image_shape: tuple[int, ...],
-                    class_names: Sequence[str] | None = None) -> dict:
+                    class_names: Sequence[str] | None = None, *,
+                    normalize: str | None = None) -> dict:
     """The charts of a data set report, by file name: accuracy and inertia against K, and
-    for each K the centres, the confusion matrix (with labels) and the nearest and farthest
-    samples of each cluster."""
+    for each K the centres, the confusion matrix (with labels; counts, or shares with
+    ``normalize``, see :func:`confusion_figure`) and the nearest and farthest samples of
+    each cluster."""
     require_matplotlib()
     figures = {"k.png": k_figure(report)}
     for r in report.results:
         figures[f"centroids-k{r.n_clusters}.png"] = centroids_figure(r, image_shape)
         if r.confusion is not None:
             figures[f"confusion-k{r.n_clusters}.png"] = confusion_figure(
-                r, list(class_names) if class_names else None)
+                r, list(class_names) if class_names else None, normalize=normalize)
         figures[f"extremes-k{r.n_clusters}.png"] = extremes_figure(r, X, image_shape)
     return figures
 

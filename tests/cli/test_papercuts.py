@@ -86,3 +86,13 @@ def test_compress_output_and_swatch_say_what_they_wrote(capsys, tmp_path):
     swatch = tmp_path / "s.png"
     status, _, err = run(capsys, "palette", PHOTO, "-k", "3", "--swatch", str(swatch))
     assert status == 0 and err == f"pixelmeans: wrote {swatch}\n" and swatch.exists()
+
+
+def test_normalize_needs_plots_and_reaches_them(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    status, _, err = run(capsys, "cluster", "digits", "--normalize", "cluster")
+    assert status == 2 and "give --plots FOLDER too" in err
+    status, _, err = run(capsys, "cluster", "digits", "-k", "10", "--normalize", "label",
+                         "--plots", str(tmp_path / "p"))
+    assert status == 0 and f"wrote {tmp_path / 'p'}/ (4 charts)" in err
+    assert (tmp_path / "p" / "confusion-k10.png").exists()

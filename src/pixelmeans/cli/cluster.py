@@ -58,6 +58,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
                      help="save charts there: centroids, confusion matrix, accuracy and "
                           "inertia against K, nearest and farthest samples (needs the "
                           "'plot' extra)")
+    sub.add_argument("--normalize", choices=("cluster", "label"),
+                     help="with --plots: confusion matrices as shares of each cluster (its "
+                          "purity) or of each label, rather than counts")
     sub.add_argument("--data-home", metavar="FOLDER",
                      help="where MNIST is (default: $PIXELMEANS_DATA or the user cache)")
     sub.add_argument("--download", action="store_true",
@@ -70,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
     if args.refine_steps and not args.minibatch:
         msg = ("--refine-steps needs --minibatch (full-batch K-means already runs its Lloyd "
                "steps to convergence)")
+        raise InvalidParameterError(msg)
+    if args.normalize and not args.plots:
+        msg = "--normalize shapes the confusion matrices of --plots; give --plots FOLDER too"
         raise InvalidParameterError(msg)
     if args.centroids:
         picture_format(args.centroids)
@@ -117,7 +123,8 @@ def _write_outputs(args: argparse.Namespace, report: DatasetReport, train) -> No
         from ..plot import dataset_figures, save_figures
 
         with activity("drawing charts"):
-            figures = dataset_figures(report, train.X, train.image_shape, train.class_names)
+            figures = dataset_figures(report, train.X, train.image_shape, train.class_names,
+                                      normalize=args.normalize)
             folder = save_figures(args.plots, figures, overwrite=args.force)
         written.append(f"{folder}/ ({len(figures)} charts)")
     if args.report:

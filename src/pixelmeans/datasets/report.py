@@ -118,6 +118,34 @@ def hungarian_mapping(clusters, labels, n_clusters: int) -> np.ndarray:
     return mapping
 
 
+def reading_order(confusion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Clusters (rows of a clusters × labels ``confusion``) in an order that reads like the
+    labels, and the label each one stands for.
+
+    The one-to-one (Hungarian) matching gives each label its best cluster; every other
+    cluster stands for its majority label. Clusters go by that label, the matched one first,
+    then by purity, so that the matrix has its large counts on a (stepped) diagonal.
+
+    Examples
+    --------
+    >>> confusion = np.array([[0, 9, 1], [8, 0, 0], [0, 1, 7], [3, 0, 0]])
+    >>> order, label = reading_order(confusion)
+    >>> order.tolist(), label[order].tolist()
+    ([1, 3, 0, 2], [0, 0, 1, 2])
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    k = confusion.shape[0]
+    rows, cols = linear_sum_assignment(-confusion)
+    sizes = confusion.sum(axis=1)
+    label = np.where(sizes > 0, confusion.argmax(axis=1), confusion.shape[1])
+    label[rows] = cols
+    matched = np.zeros(k, bool)
+    matched[rows] = True
+    purity = confusion.max(axis=1) / np.maximum(sizes, 1)
+    return np.lexsort((-purity, ~matched, label)), label
+
+
 def _as_rows(X, name: str) -> np.ndarray:
     """``X`` as a C-contiguous float32 (kept) or float64 ``(n, d)`` array of finite values."""
     X = np.asarray(X)
@@ -255,12 +283,13 @@ def centroid_grid(result: KResult, image_shape: tuple[int, ...], *, scale: int =
     Examples
     --------
     >>> r = KResult(2, 0.0, 1, 0.0, np.zeros((2, 4)), np.zeros(3, int))
-    >>> centroid_grid(r, (2, 2), scale=1).size
-    (4, 14)
+    >>> centroid_grid(r, (2, 2), scale=1).size  # 2 tiles 4 px apart; no labels, no captions
+    (8, 2)
     """
     k = result.n_clusters
     tiles = np.clip(np.rint(result.centers * 255), 0, 255).astype(np.uint8)
     majority, purity = result.cluster_majority, result.cluster_purity
     captions = [None if majority is None or purity is None or majority[i] < 0
                 else f"{majority[i]}: {purity[i]:.0%}" for i in range(k)]
-    return image_grid(tiles.reshape((k, *image_shape)), captions, scale=scale, columns=columns)
+    return image_grid(tiles.reshape((k, *image_shape)), captions if any(captions) else None,
+                      scale=scale, columns=columns)

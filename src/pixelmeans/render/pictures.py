@@ -9,8 +9,10 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..errors import InvalidParameterError
+from .labels import font
 
-CAPTION_HEIGHT = 12
+CAPTION_SIZE = 14  # pixels, for tiles at least 60 pixels wide (3 less for smaller ones)
+CAPTION_INK = 34  # dark grey
 
 
 def swatch(colors: np.ndarray, shares: np.ndarray, width: int = 600,
@@ -37,29 +39,39 @@ def swatch(colors: np.ndarray, shares: np.ndarray, width: int = 600,
 
 
 def image_grid(tiles: np.ndarray, captions: Sequence[str | None] | None = None, *,
-               scale: int = 3, columns: int | None = None) -> Image.Image:
-    """Small images (``(k, h, w)`` grey or ``(k, h, w, 3)`` RGB, uint8) in a grid, each
-    enlarged ``scale`` times and captioned underneath when a caption is given.
+               scale: int = 3, columns: int | None = None, gutter: int = 4) -> Image.Image:
+    """Small images (``(k, h, w)`` grey or ``(k, h, w, 3)`` RGB, uint8) in a grid on white,
+    each enlarged ``scale`` times, ``gutter`` pixels apart, with its caption centred
+    underneath in dark text when a caption is given.
+
+    The one style of every grid of centres and samples: the images as they are (MNIST
+    digits white on black), captions large enough to read.
 
     Examples
     --------
-    >>> grid = image_grid(np.zeros((5, 2, 2), np.uint8), ["a"] * 5, scale=1)
-    >>> grid.size  # 3 columns, 2 rows of 2 + 12 caption pixels
-    (6, 28)
+    >>> grid = image_grid(np.zeros((5, 2, 2), np.uint8), ["a"] * 5, scale=10, gutter=0)
+    >>> grid.size[0], grid.size[1] > 2 * 20  # 3 columns; 2 rows of 20 px plus captions
+    (60, True)
     """
     k, h, w = tiles.shape[:3]
     columns = columns or math.ceil(math.sqrt(k))
     rows = math.ceil(k / columns)
     mode = "L" if tiles.ndim == 3 else "RGB"
-    caption = CAPTION_HEIGHT if captions is not None else 0
-    cell_h, cell_w = h * scale + caption, w * scale
-    grid = Image.new(mode, (columns * cell_w, rows * cell_h), 255 if mode == "L" else "white")
+    tile_w, tile_h = w * scale, h * scale
+    size = CAPTION_SIZE if tile_w >= 60 else CAPTION_SIZE - 3
+    caption = size + size // 2 + 2 if captions is not None else 0
+    cell_w, cell_h = tile_w + gutter, tile_h + caption + gutter
+    grid = Image.new(mode, (columns * cell_w - gutter, rows * cell_h - gutter),
+                     255 if mode == "L" else "white")
     draw = ImageDraw.Draw(grid)
+    face = font(size)
     for i in range(k):
         x, y = (i % columns) * cell_w, (i // columns) * cell_h
-        tile = Image.fromarray(tiles[i]).resize((cell_w, h * scale), Image.Resampling.NEAREST)
+        tile = Image.fromarray(tiles[i]).resize((tile_w, tile_h), Image.Resampling.NEAREST)
         grid.paste(tile, (x, y))
-        caption_text = captions[i] if captions is not None else None
-        if caption_text:
-            draw.text((x + 1, y + h * scale), caption_text, fill=0 if mode == "L" else "black")
+        text = captions[i] if captions is not None else None
+        if text:
+            left, top, right, _ = draw.textbbox((0, 0), text, font=face)
+            draw.text((x + (tile_w - (right - left)) / 2 - left, y + tile_h + 2 - top), text,
+                      font=face, fill=CAPTION_INK if mode == "L" else (CAPTION_INK,) * 3)
     return grid
