@@ -73,6 +73,20 @@ class DatasetReport:
                  _num(r.homogeneity)] for r in self.results]
         return text_table(header, rows)
 
+    # In notebooks (render/notebook.py draws them).
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        return notebook.dataset_html([r.to_dict() for r in self.results], self.method,
+                                     self.evaluated_on)
+
+    def to_pandas(self):
+        """One row per K (the numbers, not the per-cluster lists) as a
+        ``pandas.DataFrame`` (needs pandas)."""
+        from ..render import notebook
+
+        return notebook.data_frame(notebook.dataset_rows([r.to_dict() for r in self.results]))
+
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"

@@ -75,6 +75,18 @@ class CompressionReport:
             out["psnr"] = None
         return out
 
+    # In notebooks (render/notebook.py draws them).
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        return notebook.compression_html([self.to_dict()])
+
+    def to_pandas(self):
+        """The report as a one-row ``pandas.DataFrame`` (needs pandas)."""
+        from ..render import notebook
+
+        return notebook.data_frame([self.to_dict()])
+
 
 @dataclass(frozen=True)
 class CompressionSweep:
@@ -113,6 +125,18 @@ class CompressionSweep:
                  "-" if r.ssim is None else f"{r.ssim:.4f}", f"{r.delta_e:.2f}"]
                 for r in self.reports]
         return title + "\n" + text_table(header, rows)
+
+    # In notebooks (render/notebook.py draws them).
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        return notebook.compression_html(self.to_dicts())
+
+    def to_pandas(self):
+        """One row per k as a ``pandas.DataFrame`` (needs pandas)."""
+        from ..render import notebook
+
+        return notebook.data_frame(self.to_dicts())
 
 
 def _errors(img: RGBImage, q: Quantized, codes: np.ndarray

@@ -118,6 +118,23 @@ class Palette:
         shares = self.weights if proportional else np.full(len(self), 1 / len(self))
         return swatch(self.colors, shares, width, height)
 
+    # In notebooks (render/notebook.py draws them).
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        return notebook.palette_html(self.hex, self.colors, self.weights, self.source)
+
+    def _repr_png_(self) -> bytes:
+        from ..render import notebook
+
+        return notebook.png_bytes(self.swatch())
+
+    def to_pandas(self):
+        """The colours as a ``pandas.DataFrame``: hex, r, g, b, share (needs pandas)."""
+        from ..render import notebook
+
+        return notebook.data_frame(notebook.palette_rows(self.hex, self.colors, self.weights))
+
 
 PALETTE_CONSTRAINTS: Constraints = {
     "n_colors": [Interval(Integral, 1, 4096)],

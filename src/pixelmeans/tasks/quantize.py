@@ -68,6 +68,18 @@ class Quantized:
         """Write the image to ``path`` (.png, .gif or .webp), atomically."""
         return save_indexed(self.to_pil(), path, overwrite=overwrite)
 
+    # In notebooks (render/notebook.py draws them).
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        return notebook.quantized_html(self.to_pil(), self.palette.hex, self.palette.weights,
+                                       self.source)
+
+    def _repr_png_(self) -> bytes:
+        from ..render import notebook
+
+        return notebook.png_bytes(self.to_pil())
+
 
 def _dithered(img: RGBImage, palette: Palette) -> np.ndarray:
     """Floyd–Steinberg labels from Pillow, against exactly the palette's colours."""

@@ -190,6 +190,33 @@ class Segmentation:
         write_png(Image.fromarray(self.overlay()), folder / "overlay.png")
         (folder / "summary.json").write_text(json.dumps(self.to_dict(), indent=2) + "\n")
 
+    # In notebooks (render/notebook.py draws them).
+    def _picture(self):
+        from ..render import notebook
+
+        return notebook.segmentation_picture(self.labels, self.original.pixels,
+                                             self.palette.colors, self.palette.weights,
+                                             self.original.mask)
+
+    def _repr_html_(self) -> str:
+        from ..render import notebook
+
+        summary = self.to_dict(max_regions=0)
+        return notebook.segmentation_html(self._picture(), summary["segments"],
+                                          self.original.source, summary["n_regions"])
+
+    def _repr_png_(self) -> bytes:
+        from ..render import notebook
+
+        return notebook.png_bytes(self._picture())
+
+    def to_pandas(self):
+        """One row per segment (index, hex, rgb, share, pixels, regions) as a
+        ``pandas.DataFrame`` (needs pandas)."""
+        from ..render import notebook
+
+        return notebook.data_frame(self.to_dict(max_regions=0)["segments"])
+
 
 OVERLAY_CONSTRAINTS: Constraints = {
     "style": [Options(("outline", "tint"))],
