@@ -253,7 +253,7 @@ def color_cloud_figure(image, quantized=None, *, space: str = "rgb", n_points: i
         return from_srgb(c / 255.0, space) * (255.0 if space == "rgb" else 1.0)
 
     panels = 1 if quantized is None else 2
-    fig = _figure(5.4 * panels, 5.0)
+    fig = _figure(5.4 * panels, 4.6)
     name = Path(img.source).name or img.source
     at = where(sample)
     ax = _cloud(fig, 1, panels, space, f"before: {len(sample):,} pixels of {name}")
