@@ -295,6 +295,7 @@ def elbow_figure(curve):
                 xytext=(12, 12), textcoords="offset points", color="tab:red")
     ax.set_xlabel("k (colours)")
     ax.set_ylabel(f"mean squared error per pixel ({curve.color_space})")
+    ax.set_title("Quantization error against k", fontsize=10)
     return fig
 
 

@@ -180,3 +180,10 @@ def test_no_bar_when_output_is_piped(photo):
                            "2,4"], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONPATH": SRC})
     assert done.stderr == "" and "\x1b" not in done.stdout and "\r" not in done.stdout
+
+
+def test_counted_items_read_as_a_count():
+    bar = progress.Progress("", unit=" images", stream=io.StringIO())
+    bar(3, 10, 0)
+    assert bar.line().startswith("3/10 images:  30%|")
+    bar.close()

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     image = load_source(args.source, args.max_pixels)
     table = LiveTable(lambda rows: CompressionSweep(tuple(rows)).to_table())
     if args.output or args.compare:
-        with activity(f"compressing to {args.colors[0]} colours"):
+        with activity(f"compressing k={args.colors[0]}"):
             report, result = compress(image, args.colors[0], color_space=args.space,
                                       dither=args.dither, random_state=args.seed)
             path = result.save(args.output, overwrite=args.force) if args.output else None

@@ -90,7 +90,7 @@ class Progress:
         elapsed = time.monotonic() - self.start
         if not self.total:
             spin = SPINNER[int(elapsed / INTERVAL_S) % len(SPINNER)]
-            return f"{self.label} {spin} {tqdm.format_interval(elapsed)}"
+            return f"{self.label or 'working'} {spin} {tqdm.format_interval(elapsed)}"
         done, total = min(self.done, self.total), self.total
         what = f"{done}/{total}{self.unit}"
         if self.steps is not None and done < len(self.steps):
@@ -98,7 +98,7 @@ class Progress:
         weights = self.weights if self.weights and len(self.weights) == total else [1.0] * total
         n, whole = sum(weights[:done]), sum(weights)
         return tqdm.format_meter(n, whole, elapsed, ncols=min(_columns(self.stream), 100) - 1,
-                                 prefix=f"{self.label} {what}", bar_format=BAR_FORMAT,
+                                 prefix=f"{self.label} {what}".strip(), bar_format=BAR_FORMAT,
                                  rate=n / elapsed if n and elapsed > 0 else None)
 
     def _draw(self) -> None:
@@ -141,9 +141,9 @@ def progress_bar(label: str, steps: Sequence | None = None,
 
     ``label`` "k" (the older spelling) names k sweeps; "images" and "tiles" count items.
     """
-    unit = f" {label}" if label in ("images", "tiles") else ""
-    name = {"k": "fitting", "images": "images", "tiles": "tiles"}.get(label, label)
-    progress = Progress(name, steps, weights=weights, unit=unit)
+    counted = label in ("images", "tiles")  # "3/10 images"
+    progress = Progress("" if counted else {"k": "fitting"}.get(label, label), steps,
+                        weights=weights, unit=f" {label}" if counted else "")
     try:
         yield progress
     finally:

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     check_compare(args)
     palette = _palette_from(args)
     image = load_source(args.source, args.max_pixels)
-    with activity(f"quantizing to {args.colors} colours"):
+    with activity(f"quantizing k={args.colors}"):
         result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
                           palette=palette, random_state=args.seed)
         path = result.save(args.output, overwrite=args.force)

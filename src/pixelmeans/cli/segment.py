@@ -48,7 +48,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     check_output_folder(args.output, overwrite=args.force)  # before any work
     image = load_source(args.source, args.max_pixels)
-    with activity(f"segmenting into {args.segments}"):
+    with activity(f"segmenting k={args.segments}"):
         result = segment(image, args.segments, color_space=args.space,
                          spatial_weight=args.spatial, min_region=args.min_region,
                          random_state=args.seed)
