@@ -85,7 +85,7 @@ def test_cli_compare_for_quantize_and_compress(capsys, tmp_path):
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["compress", str(PHOTO), "-k", "4,8", "--compare", "c.png"], "need a single -k"),
+    (["compress", str(PHOTO), "-k", "4,8", "--compare", "c.png"], "--compare needs a single -k"),
     (["compress", str(PHOTO), "-k", "4", "--compare", "c.txt"], "c.txt: pictures are saved as"),
     (["quantize", str(PHOTO.parent), "-o", "out", "--compare", "c.png"], "single image"),
 ])

@@ -48,7 +48,8 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if (args.output or args.compare) and len(args.colors) != 1:
-        msg = "-o/--output and --compare need a single -k (one number of colours)"
+        option = "-o/--output" if args.output else "--compare"
+        msg = f"{option} needs a single -k (one number of colours)"
         raise InvalidParameterError(msg)
     if args.output:
         indexed_format(args.output)
