@@ -35,7 +35,7 @@ def test_centroids_figure_shows_the_captioned_centroid_grid(digits_report):
     r = report.results[1]
     fig = plot.centroids_figure(r, (8, 8))
     shown = fig.axes[0].images[0].get_array()
-    grid = np.asarray(centroid_grid(r, (8, 8), scale=4))
+    grid = np.asarray(centroid_grid(r, (8, 8)))
     np.testing.assert_array_equal(shown, grid)  # the one grid, not a second drawing of it
     assert fig.axes[0].get_title() == "K = 10 centres"
 

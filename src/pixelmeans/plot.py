@@ -51,7 +51,7 @@ def centroids_figure(result: KResult, image_shape: tuple[int, ...], *,
     require_matplotlib()
     from matplotlib.figure import Figure
 
-    grid = centroid_grid(result, image_shape, scale=4, columns=columns)
+    grid = centroid_grid(result, image_shape, columns=columns)
     title = 30  # pixels above the grid
     fig = Figure(figsize=(grid.width / 100, (grid.height + title) / 100))
     ax = fig.add_axes((0, 0, 1, grid.height / (grid.height + title)))

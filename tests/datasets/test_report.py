@@ -107,8 +107,13 @@ def test_without_labels_and_bad_arguments():
 def test_centroid_grid_size_and_cli(capsys, tmp_path):
     X, y = load_digits(return_X_y=True)
     r = cluster_dataset(X / 16, y, 10).results[0]
-    # 4 columns of 16 px, 4 px apart; 3 rows of 16 px and an 18 px caption
-    assert centroid_grid(r, (8, 8), scale=2).size == (4 * 16 + 3 * 4, 3 * (16 + 18) + 2 * 4)
+    # 4 columns 4 px apart, each as wide as its widest caption; 3 rows of 16 px and an
+    # 18 px caption
+    grid = np.asarray(centroid_grid(r, (8, 8), scale=2))
+    cell = (grid.shape[1] - 3 * 4) // 4
+    assert grid.shape == (3 * (16 + 18) + 2 * 4, 4 * cell + 3 * 4) and cell > 16
+    for gutter in range(1, 4):  # captions never run into the gutters between cells
+        assert (grid[:, gutter * (cell + 4) - 4: gutter * (cell + 4)] == 255).all()
     out = tmp_path / "c.png"
     status = main(["cluster", "digits", "-k", "10,12", "--centroids", str(out), "--report",
                    str(tmp_path / "r.json")])

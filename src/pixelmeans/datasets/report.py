@@ -289,10 +289,13 @@ def cluster_dataset(
     return DatasetReport(tuple(results), method, evaluated)
 
 
-def centroid_grid(result: KResult, image_shape: tuple[int, ...], *, scale: int = 3,
+def centroid_grid(result: KResult, image_shape: tuple[int, ...], *, scale: int | None = None,
                   columns: int | None = None):
     """The centres of one K drawn as images in a grid, each captioned with its majority
     label and purity when known. Returns a PIL image.
+
+    ``scale`` enlarges each centre (default: enough for tiles about 80 pixels wide, 3 for
+    MNIST's 28×28, 10 for 8×8 digits).
 
     Examples
     --------
@@ -305,5 +308,7 @@ def centroid_grid(result: KResult, image_shape: tuple[int, ...], *, scale: int =
     majority, purity = result.cluster_majority, result.cluster_purity
     captions = [None if majority is None or purity is None or majority[i] < 0
                 else f"{majority[i]}: {purity[i]:.0%}" for i in range(k)]
+    if scale is None:
+        scale = max(1, round(80 / image_shape[1]))
     return image_grid(tiles.reshape((k, *image_shape)), captions if any(captions) else None,
                       scale=scale, columns=columns)

@@ -60,18 +60,24 @@ def image_grid(tiles: np.ndarray, captions: Sequence[str | None] | None = None, 
     tile_w, tile_h = w * scale, h * scale
     size = CAPTION_SIZE if tile_w >= 60 else CAPTION_SIZE - 3
     caption = size + size // 2 + 2 if captions is not None else 0
-    cell_w, cell_h = tile_w + gutter, tile_h + caption + gutter
+    face = font(size)
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    boxes = [measure.textbbox((0, 0), text, font=face) if text else None
+             for text in (captions if captions is not None else [None] * k)]
+    widest = max((box[2] - box[0] + 4 for box in boxes if box), default=0)
+    cell_w = max(tile_w, widest) + gutter  # a caption never runs under the next tile
+    cell_h = tile_h + caption + gutter
     grid = Image.new(mode, (columns * cell_w - gutter, rows * cell_h - gutter),
                      255 if mode == "L" else "white")
     draw = ImageDraw.Draw(grid)
-    face = font(size)
     for i in range(k):
         x, y = (i % columns) * cell_w, (i // columns) * cell_h
+        middle = x + (cell_w - gutter) / 2
         tile = Image.fromarray(tiles[i]).resize((tile_w, tile_h), Image.Resampling.NEAREST)
-        grid.paste(tile, (x, y))
-        text = captions[i] if captions is not None else None
-        if text:
-            left, top, right, _ = draw.textbbox((0, 0), text, font=face)
-            draw.text((x + (tile_w - (right - left)) / 2 - left, y + tile_h + 2 - top), text,
-                      font=face, fill=CAPTION_INK if mode == "L" else (CAPTION_INK,) * 3)
+        grid.paste(tile, (round(middle - tile_w / 2), y))
+        box = boxes[i]
+        if box is not None and captions is not None:
+            draw.text((middle - (box[2] - box[0]) / 2 - box[0], y + tile_h + 2 - box[1]),
+                      captions[i], font=face,
+                      fill=CAPTION_INK if mode == "L" else (CAPTION_INK,) * 3)
     return grid
