@@ -75,9 +75,9 @@ def image_grid(tiles: np.ndarray, captions: Sequence[str | None] | None = None, 
         middle = x + (cell_w - gutter) / 2
         tile = Image.fromarray(tiles[i]).resize((tile_w, tile_h), Image.Resampling.NEAREST)
         grid.paste(tile, (round(middle - tile_w / 2), y))
-        box = boxes[i]
-        if box is not None and captions is not None:
+        box, text = boxes[i], captions[i] if captions is not None else None
+        if box is not None and text:
             draw.text((middle - (box[2] - box[0]) / 2 - box[0], y + tile_h + 2 - box[1]),
-                      captions[i], font=face,
+                      text, font=face,
                       fill=CAPTION_INK if mode == "L" else (CAPTION_INK,) * 3)
     return grid
