@@ -18,6 +18,7 @@ from .files.atomic import check_output_folder, write_atomically
 from .image.colorspace import COLOR_SPACES, from_srgb
 from .image.load import as_image
 from .params import Integral, Interval, Options, SequenceOf, validated
+from .render.labels import ink_for
 from .tasks.compress import DEFAULT_SWEEP, compression_sweep
 from .tasks.elbow import DEFAULT_KS, elbow_curve
 from .tasks.palette import DEFAULT_COLOR_SPACE, extract_palette
@@ -199,13 +200,13 @@ def palette_figure(palette):
     for hex_color, share in zip(palette.hex, palette.weights, strict=True):
         ax.barh(0, share, left=left, color=hex_color, edgecolor="white", linewidth=0.5)
         if share >= 0.04:
-            light = np.mean([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]) > 140
             ax.text(left + share / 2, 0, f"{hex_color}\n{share:.0%}", ha="center", va="center",
-                    fontsize=7, color="black" if light else "white")
+                    fontsize=7, color=ink_for(hex_color))
         left += share
     ax.set_xlim(0, 1)
     ax.set_axis_off()
-    ax.set_title(f"{len(palette)} colours of {palette.source}", fontsize=9)
+    ax.set_title(f"{len(palette)} colours of {Path(palette.source).name or palette.source}",
+                 fontsize=9)
     return fig
 
 

@@ -7,6 +7,21 @@ from PIL import ImageDraw, ImageFont
 LABEL_FILL = (20, 20, 20, 190)  # a dark, slightly see-through box under white text
 
 
+def ink_for(hex_color: str) -> str:
+    """``"black"`` or ``"white"``, whichever reads better on ``hex_color`` (by WCAG relative
+    luminance: the one with the higher contrast ratio).
+
+    Examples
+    --------
+    >>> ink_for("#a27c62"), ink_for("#1e3a8a")
+    ('black', 'white')
+    """
+    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "black" if luminance > 0.179 else "white"  # equal contrast at L = 0.179
+
+
 def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     """Pillow's own font at ``size`` pixels (Pillow >= 10.1 scales it; older Pillow has only
     its small bitmap font, which is used then).

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import require
+from .labels import ink_for
 
 Shares = Sequence[float] | np.ndarray
 VIEW_WIDTH = 640  # widest picture embedded in a notebook, in pixels
@@ -53,14 +54,6 @@ def img_tag(picture, alt: str, max_width: int | None = VIEW_WIDTH) -> str:
     return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
-def _ink(hex_color: str) -> str:
-    """Black or white, whichever reads better on ``hex_color`` (WCAG relative luminance)."""
-    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000" if luminance > 0.179 else "#fff"
-
-
 def color_strip(hexes: Sequence[str], shares: Shares) -> str:
     """The colours side by side as wide as their shares, each labelled with its hex and
     share in a colour that reads on it (labels left out where a colour is too narrow).
@@ -74,7 +67,7 @@ def color_strip(hexes: Sequence[str], shares: Shares) -> str:
     for hx, share in zip(hexes, shares, strict=True):
         label = f"{hx}<br>{share:.1%}" if share >= 0.06 else ""
         cells.append(f'<div title="{hx} {share:.1%}" style="flex:{max(share, 0.004):.4f};'
-                     f"background:{hx};color:{_ink(hx)};padding:6px 2px;text-align:center;"
+                     f"background:{hx};color:{ink_for(hx)};padding:6px 2px;text-align:center;"
                      f'font-family:monospace;font-size:11px;overflow:hidden">{label}</div>')
     return (f'<div style="display:flex;width:{VIEW_WIDTH}px;min-height:44px;'
             f'border:1px solid #ccc">{"".join(cells)}</div>')
