@@ -12,14 +12,20 @@ import math
 import os
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from ..errors import ImageReadError, ImageTooLargeError
-from ..files.download import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_TIMEOUT, download, is_url
+from ..files.download import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DEFAULT_TIMEOUT,
+    download,
+    is_url,
+)
 from ..files.read import read_regular_file
 from ..params import Integral, Interval, Options, Real, validated
 
@@ -69,6 +75,7 @@ class RGBImage:
 @validated({
     "max_pixels": [Interval(Integral, 1, None)],
     "timeout": [Interval(Real, 0, None, closed="neither")],
+    "deadline": [Interval(Real, 0, None, closed="neither")],
     "max_download_bytes": [Interval(Integral, 1, None)],
     "draft_pixels": [Interval(Integral, 1, None), Options((None,))],
 })
@@ -77,6 +84,7 @@ def load_image(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     draft_pixels: int | None = None,
 ) -> RGBImage:
@@ -91,7 +99,9 @@ def load_image(
     max_pixels : int, default 250 million
         Refuse larger images (before decoding them).
     timeout : float
-        Seconds to wait for a URL.
+        Seconds to wait for a URL's server, each time it is waited for.
+    deadline : float
+        Seconds a whole download may take, however slowly the server sends.
     max_download_bytes : int
         Refuse larger downloads.
     draft_pixels : int, optional
@@ -127,7 +137,7 @@ def load_image(
     if isinstance(source, bytes | bytearray | memoryview):
         return _decode(bytes(source), "<bytes>", max_pixels, draft_pixels)
     if isinstance(source, str) and (is_url(source) or "://" in source):
-        data = download(source, error=ImageReadError, timeout=timeout,
+        data = download(source, error=ImageReadError, timeout=timeout, deadline=deadline,
                         max_bytes=max_download_bytes)
         return _decode(data, source, max_pixels, draft_pixels)
     if isinstance(source, str | os.PathLike):
@@ -215,11 +225,31 @@ def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None
         raise ImageReadError(msg) from None
     mode = im.mode
     if mode in ("I;16", "I;16L", "I;16B", "I", "F"):
-        return _from_array(np.asarray(im), name, max_pixels, file_size, sixteen_bit=True)
+        grey = np.asarray(im)
+        image = _from_array(grey, name, max_pixels, file_size, sixteen_bit=True)
+        key = im.info.get("transparency")
+        return _with_color_key(image, grey, key if isinstance(key, int) else None)
+    if mode == "RGB" and isinstance(im.info.get("transparency"), tuple) \
+            and max(im.info["transparency"]) > 255:
+        # A 16-bit RGB PNG's tRNS colour: Pillow keeps the top byte of each sample (and of
+        # the key, in the same way), so the key is matched on those.
+        rgb = np.asarray(im)
+        key = tuple(int(v) >> 8 for v in im.info["transparency"])
+        return _with_color_key(_from_array(rgb, name, max_pixels, file_size), rgb, key)
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     wanted = "RGBA" if has_alpha else "RGB"
     array = np.asarray(im if mode == wanted else im.convert(wanted))
     return _from_array(array, name, max_pixels, file_size)
+
+
+def _with_color_key(image: RGBImage, values: np.ndarray, key: Any) -> RGBImage:
+    """``image`` with the pixels whose ``values`` equal the PNG tRNS colour ``key`` (a grey
+    value or an RGB triple) transparent."""
+    if key is None:
+        return image
+    same = values == np.asarray(key, dtype=np.int64)
+    opaque = ~same.all(axis=-1) if values.ndim == 3 else ~same
+    return image if opaque.all() else replace(image, mask=opaque)
 
 
 def _from_array(array: Any, name: str, max_pixels: int, file_size: int | None = None,
