@@ -9,6 +9,7 @@ local one with N worker processes, neither runs everything here, one item at a t
 from __future__ import annotations
 
 import collections
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -136,12 +137,15 @@ def open_runner(scheduler: str | None = None, workers: int | None = None):
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+            msg = f"cannot reach the Dask scheduler at {scheduler!r}: {exc}"
             raise InvalidParameterError(msg) from None
         with client:
             yield DaskRunner(client)
         return
+    # silence_logs: a task's error comes back to us as its exception; the workers' own log
+    # of it ("Compute Failed" and a traceback) would only repeat it on stderr.
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+                      dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+            Client(cluster) as client:
         yield DaskRunner(client)
