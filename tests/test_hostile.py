@@ -196,7 +196,7 @@ def _interrupted(tmp_path: Path, hook: str, argv: list, signum: int):
         time.sleep(0.05)  # waiting for a condition, not for a guess of how long work takes
     assert ready.exists(), process.communicate(timeout=30)
     process.send_signal(signum)
-    out, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=60)
     return process.returncode, err
 
 
@@ -365,7 +365,7 @@ def test_outputs_an_interrupted_file_write_keeps_the_old_file(tmp_path):
         tmp.write_text("half")
         raise OSError(28, "No space left on device")
 
-    with pytest.raises(PixelmeansError, match="out.txt: cannot be written .No space left"):
+    with pytest.raises(PixelmeansError, match=r"out.txt: cannot be written \(No space left"):
         write_atomically(target, broken, overwrite=True)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
