@@ -203,10 +203,12 @@ def _decode(data: bytes, name: str, max_pixels: int, draft_pixels: int | None = 
         except UnidentifiedImageError:
             msg = f"{name}: not an image, or a format Pillow cannot read"
             raise ImageReadError(msg) from None
-        except (OSError, SyntaxError, ValueError) as exc:
+        except MemoryError:
+            raise
+        except Exception as exc:  # Pillow's plugins report damage with many exception types
             if isinstance(exc, ImageReadError):
                 raise
-            msg = f"{name}: corrupt or truncated image ({exc})"
+            msg = f"{name}: corrupt or truncated image ({exc or type(exc).__name__})"
             raise ImageReadError(msg) from None
         finally:
             Image.MAX_IMAGE_PIXELS = previous
@@ -220,8 +222,10 @@ def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None
             im.seek(0)
         if im.getexif().get(ExifTags.Base.Orientation, 1) != 1:  # else no copy is needed
             im = ImageOps.exif_transpose(im)
-    except (OSError, ValueError, SyntaxError) as exc:
-        msg = f"{name}: corrupt image ({exc})"
+    except MemoryError:
+        raise
+    except Exception as exc:  # TypeError, struct.error, ... from a damaged file's frames
+        msg = f"{name}: corrupt image ({exc or type(exc).__name__})"
         raise ImageReadError(msg) from None
     mode = im.mode
     if mode in ("I;16", "I;16L", "I;16B", "I", "F"):
