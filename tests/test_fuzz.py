@@ -32,9 +32,10 @@ def _encoded(fmt: str, mode: str, **options) -> bytes:
     rng = np.random.default_rng(len(fmt) + len(mode))
     pixels = rng.integers(0, 256, (12, 16, 4), dtype=np.uint8)
     pixels[:6, :8] = (200, 30, 30, 255)  # a block of one colour among the noise
-    im = Image.fromarray(pixels, "RGBA")
-    im = im.convert("P") if mode == "P" else im.convert(mode) if mode != "I;16" else \
-        Image.fromarray((pixels[..., 0].astype(np.uint16) * 257))
+    if mode == "I;16":
+        im = Image.fromarray(pixels[..., 0].astype(np.uint16) * 257)
+    else:
+        im = Image.fromarray(pixels, "RGBA").convert(mode)
     buffer = io.BytesIO()
     im.save(buffer, format=fmt, **options)
     return buffer.getvalue()
