@@ -209,7 +209,8 @@ def tiled_tiff(tmp_path) -> Path:
     return tmp_path / "tiled.tif"
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP],
+                         ids=["TERM", "INT", "HUP"])
 @pytest.mark.parametrize(("hook", "argv"), [
     ("write", ["quantize", "photo.png", "-k", "4", "-o", "out.png"]),
     ("write", ["quantize", "photo.png", "-k", "4", "-o", "old.png", "--force"]),
@@ -279,6 +280,17 @@ def test_outputs_a_folder_or_a_missing_folder_is_refused(tmp_path, capsys, photo
         fails_cleanly(capsys, tmp_path, *argv, names=[tmp_path / "dir.png"])
     fails_cleanly(capsys, tmp_path, "quantize", photo, "-o", tmp_path / "no" / "q.png",
                   names=[tmp_path / "no" / "q.png", "does not exist"])
+    fails_cleanly(capsys, tmp_path, "quantize", photo, "-o", photo / "q.png",
+                  names=[photo / "q.png", "is not a folder"])
+
+
+def test_outputs_a_pipe_or_device_is_never_replaced_even_with_force(tmp_path, capsys, photo):
+    os.mkfifo(tmp_path / "out.png")
+    for argv in (["quantize", photo, "-o", tmp_path / "out.png", "--force"],
+                 ["palette", photo, "--swatch", tmp_path / "out.png", "--force"],
+                 ["palette", photo, "-o", tmp_path / "out.png", "--force"]):
+        fails_cleanly(capsys, tmp_path, *argv, names=[tmp_path / "out.png", "pipe"])
+    assert (tmp_path / "out.png").is_fifo()
 
 
 def test_outputs_a_file_as_plots_folder_is_refused(tmp_path, capsys):

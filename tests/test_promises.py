@@ -28,12 +28,13 @@ def promises() -> str:
 
 def test_the_exit_statuses_are_those_of_the_code(promises):
     table = dict(re.findall(r"^\| *(\d+) \| (.+) \|$", promises, flags=re.M))
-    assert set(table) == {"0", "2", "70", "130", "141", "143"}
+    assert set(table) == {"0", "2", "70", "129", "130", "141", "143"}
     assert cli_main.EXIT_ERROR == 2
     assert cli_main.EXIT_INTERNAL_ERROR == 70 and "bug" in table["70"]
     assert cli_main.EXIT_INTERRUPTED == 130 and "SIGINT" in table["130"]
     assert cli_main.EXIT_BROKEN_PIPE == 141
     assert "SIGTERM" in table["143"]  # 128 + SIGTERM, as test_hostile's signal tests check
+    assert "SIGHUP" in table["129"]
 
 
 def test_the_limits_are_those_of_the_code(promises):

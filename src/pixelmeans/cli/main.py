@@ -4,9 +4,9 @@ This is the one place where failures become what the user sees. Every error the 
 raises on purpose, every bad option, and every failure of the system underneath (a full
 disk, a file too large, no memory) ends as one line ``pixelmeans: error: ...`` on stderr and
 exit status 2; warnings become ``pixelmeans: warning: ...`` lines; a closed pipe downstream
-(``| head``) ends quietly; SIGINT and SIGTERM remove every temporary output first. A failure
-that is a bug of pixelmeans is one line too, with its own exit status (70), and its
-traceback only when ``PIXELMEANS_TRACEBACK=1``.
+(``| head``) ends quietly; SIGINT, SIGTERM and SIGHUP remove every temporary output first.
+A failure that is a bug of pixelmeans is one line too, with its own exit status (70), and
+its traceback only when ``PIXELMEANS_TRACEBACK=1``.
 """
 
 from __future__ import annotations

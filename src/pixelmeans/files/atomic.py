@@ -40,6 +40,10 @@ def check_new_file(path: str | os.PathLike, *, overwrite: bool) -> Path:
     if target.is_dir():
         msg = f"{target}: is a folder, not a file"
         raise OutputExistsError(msg)
+    if target.exists() and not target.is_file():
+        msg = (f"{target}: is a device, pipe or socket; outputs are regular files (and are "
+               "never written into such a thing, even with --force)")
+        raise OutputExistsError(msg)
     if target.exists() and not overwrite:
         raise _exists(target)
     return target
@@ -53,7 +57,8 @@ def _exists(target: Path) -> OutputExistsError:
 def _check_folder(target: Path) -> None:
     folder = target.parent
     if not folder.is_dir():
-        msg = f"{target}: folder {folder} does not exist"
+        problem = "is not a folder" if folder.exists() else "does not exist"
+        msg = f"{target}: folder {folder} {problem}"
         raise OutputError(msg)
 
 

@@ -1,4 +1,4 @@
-"""The one cleanup path for temporary files and folders, also on SIGTERM and SIGINT.
+"""The one cleanup path for temporary files and folders, also on SIGTERM, SIGINT and SIGHUP.
 
 Every temporary output (``.NAME.XXXXXXXX.tmp`` beside its target) is *guarded* before it
 exists: its undo action is registered first, then the file or folder is created, so there
@@ -30,7 +30,7 @@ _NAME_ROOM = 200  # of a file name's 255 bytes, what the target's name may fill
 
 
 class Terminated(BaseException):
-    """The process was asked to stop (SIGTERM); like ``KeyboardInterrupt``, it is not an
+    """The process was asked to stop (SIGTERM, SIGHUP); like ``KeyboardInterrupt``, it is not an
     ``Exception``, so that no ``except Exception`` swallows it."""
 
     def __init__(self, signum: int) -> None:
@@ -155,12 +155,14 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def cleanup_on_signals() -> Iterator[None]:
-    """For the block: SIGTERM and SIGINT first remove every guarded temporary, then raise
+    """For the block: SIGTERM, SIGHUP and SIGINT first remove every guarded temporary, then raise
     :class:`Terminated` or ``KeyboardInterrupt`` in the main thread (so ``with`` blocks close
     what they opened); SIGXFSZ is ignored, so that a file-size limit (``ulimit -f``) is an
     ``OSError`` (EFBIG) that ends as one clean line, not a kill. Outside the main thread it
     does nothing. The previous handlers come back afterwards."""
     wanted: dict[int, Any] = {signal.SIGTERM: _on_signal, signal.SIGINT: _on_signal}
+    if hasattr(signal, "SIGHUP"):  # the terminal went away
+        wanted[signal.SIGHUP] = _on_signal
     if hasattr(signal, "SIGXFSZ"):
         wanted[signal.SIGXFSZ] = signal.SIG_IGN
     previous: dict[int, Any] = {}
