@@ -31,6 +31,7 @@ from pixelmeans.cli import main
 from pixelmeans.errors import (
     DatasetError,
     ImageReadError,
+    InvalidImageError,
     InvalidParameterError,
     OutputExistsError,
     PixelmeansError,
@@ -574,6 +575,10 @@ def test_parameters_api_errors_are_pixelmeans_errors_and_value_errors():
             call()
         assert isinstance(caught.value, ValueError)
     assert issubclass(DatasetError, ValueError)
+    for bad in (np.full((2, 2, 3), np.nan), np.zeros((0, 3, 3)), np.zeros((2, 2, 5))):
+        with pytest.raises(InvalidImageError) as caught:
+            load_image(bad)
+        assert isinstance(caught.value, ValueError) and isinstance(caught.value, PixelmeansError)
     white = np.array([255, 255, 255], np.uint8)
     np.testing.assert_allclose(rgb_to_lab(white), rgb_to_lab([1.0, 1.0, 1.0]), atol=1e-4)
     np.testing.assert_allclose(rgb_to_lab(white), [100, 0, 0], atol=1e-3)

@@ -57,8 +57,11 @@ def test_the_temporary_names_are_those_of_the_code(promises, tmp_path):
 
 
 def test_the_error_family_is_as_described(promises):
-    assert "`InvalidParameterError`, `DatasetError`) are also `ValueError`" in promises
-    for cls in (errors.InvalidParameterError, errors.DatasetError):
+    named = re.search(r"bad values \(([^)]*)\) are also\s+`ValueError`", promises)
+    assert named is not None
+    value_errors = [getattr(errors, n) for n in re.findall(r"`(\w+)`", named.group(1))]
+    assert len(value_errors) == 3
+    for cls in value_errors:
         assert issubclass(cls, errors.PixelmeansError) and issubclass(cls, ValueError)
     for cls in (errors.ImageReadError, errors.OutputError):
         assert issubclass(cls, errors.PixelmeansError) and issubclass(cls, OSError)

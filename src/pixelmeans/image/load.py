@@ -18,7 +18,7 @@ from typing import IO, Any
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from ..errors import ImageReadError, ImageTooLargeError
+from ..errors import ImageReadError, ImageTooLargeError, InvalidImageError
 from ..files.download import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_DOWNLOAD_BYTES,
@@ -263,10 +263,10 @@ def _from_array(array: Any, name: str, max_pixels: int, file_size: int | None = 
         a = a[:, :, 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
         msg = f"{name}: expected an H×W, H×W×3 or H×W×4 array; got shape {a.shape}"
-        raise ImageReadError(msg)
+        raise InvalidImageError(msg)
     if a.shape[0] == 0 or a.shape[1] == 0:
         msg = f"{name}: image has no pixels (shape {a.shape})"
-        raise ImageReadError(msg)
+        raise InvalidImageError(msg)
     _check_size(a.shape[1], a.shape[0], max_pixels, name)
     a = _to_uint8(a, name, sixteen_bit)
     if a.ndim == 2:
@@ -288,20 +288,20 @@ def _to_uint8(a: np.ndarray, name: str, sixteen_bit: bool) -> np.ndarray:
     if np.issubdtype(a.dtype, np.floating):
         if not np.all(np.isfinite(a)) or a.min() < 0 or a.max() > 1:
             msg = f"{name}: float images must hold finite values in [0, 1]"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         return np.rint(a * 255).astype(np.uint8)
     if np.issubdtype(a.dtype, np.integer):
         low, high = int(a.min()), int(a.max())
         if low < 0 or high > 65535:
             msg = f"{name}: integer pixel values must lie in [0, 65535]; got [{low}, {high}]"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         if a.dtype == np.uint16 or sixteen_bit:
             return np.rint(a / 257.0).astype(np.uint8)
         if high > 255:
             msg = f"{name}: {a.dtype} pixel values over 255; pass uint16 for 16-bit data"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         return a.astype(np.uint8)
     msg = f"{name}: unsupported pixel type {a.dtype}"
-    raise ImageReadError(msg)
+    raise InvalidImageError(msg)
 
 
