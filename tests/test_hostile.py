@@ -285,6 +285,14 @@ def test_outputs_a_folder_or_a_missing_folder_is_refused(tmp_path, capsys, photo
                   names=[photo / "q.png", "is not a folder"])
 
 
+def test_outputs_one_file_for_two_outputs_is_refused_before_any_work(tmp_path, capsys, photo):
+    fails_cleanly(capsys, tmp_path, "palette", photo, "--swatch", tmp_path / "p.png", "-o",
+                  tmp_path / "sub" / ".." / "p.png", names=["also given for another output"])
+    fails_cleanly(capsys, tmp_path, "cluster", "digits", "-k", "2", "--report",
+                  tmp_path / "r.json", "--centroids", tmp_path / "r.json",
+                  names=[tmp_path / "r.json"])
+
+
 def test_outputs_a_pipe_or_device_is_never_replaced_even_with_force(tmp_path, capsys, photo):
     os.mkfifo(tmp_path / "out.png")
     for argv in (["quantize", photo, "-o", tmp_path / "out.png", "--force"],
@@ -562,6 +570,11 @@ def test_parameters_a_negative_seed_is_one_line(tmp_path, capsys, photo):
     for command in (["palette", photo], ["quantize", photo, "-o", tmp_path / "q.png"],
                     ["segment", photo, "-o", tmp_path / "s"]):
         fails_cleanly(capsys, tmp_path, *command, "--seed", "-1", names=["random_state"])
+
+
+def test_parameters_too_many_local_workers_is_one_line(tmp_path, capsys, photo):
+    fails_cleanly(capsys, tmp_path, "quantize", tmp_path, "-o", tmp_path / "out",
+                  "--workers", "100000", names=["workers=100000", "at most"])
 
 
 def test_parameters_api_errors_are_pixelmeans_errors_and_value_errors():

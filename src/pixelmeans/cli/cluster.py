@@ -8,7 +8,7 @@ import sys
 
 from ..datasets.loaders import load_dataset
 from ..datasets.report import centroid_grid, cluster_dataset
-from ..files.atomic import check_new_file, write_atomically
+from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
 from ..image.formats import picture_format
 from .options import (
     default_of,
@@ -50,6 +50,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_distinct_outputs(args.centroids or None, args.report or None, args.plots or None)
     if args.centroids:
         picture_format(args.centroids)
         check_new_file(args.centroids, overwrite=args.force)

@@ -49,6 +49,28 @@ def check_new_file(path: str | os.PathLike, *, overwrite: bool) -> Path:
     return target
 
 
+def check_distinct_outputs(*paths: str | os.PathLike | None) -> None:
+    """Refuse, before any work, one file given for two outputs of a run (``None``: an
+    output not asked for); the second would fail, or replace the first.
+
+    Examples
+    --------
+    >>> check_distinct_outputs("a.png", None, "./b/../a.png")
+    Traceback (most recent call last):
+    ...
+    pixelmeans.errors.OutputError: ./b/../a.png: is also given for another output (a.png)
+    """
+    seen: dict[str, str] = {}
+    for path in paths:
+        if path is None:
+            continue
+        key = os.path.realpath(os.path.abspath(path))
+        if key in seen:
+            msg = f"{path}: is also given for another output ({seen[key]})"
+            raise OutputError(msg)
+        seen[key] = str(path)
+
+
 def _exists(target: Path) -> OutputExistsError:
     msg = f"{target}: already exists; pass overwrite=True (--force) to replace it"
     return OutputExistsError(msg)

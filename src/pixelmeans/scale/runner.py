@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -109,6 +110,17 @@ class DaskRunner(Runner):
         return waiting.result()
 
 
+def max_local_workers() -> int:
+    """The most worker processes a local cluster may start: 4 per CPU of this machine.
+
+    Examples
+    --------
+    >>> max_local_workers() >= 4
+    True
+    """
+    return 4 * (os.cpu_count() or 1)
+
+
 def _run_group(fn, items, *args) -> list:
     return [fn(item, *args) for item in items]
 
@@ -127,6 +139,11 @@ def open_runner(scheduler: str | None = None, workers: int | None = None):
                     {"workers": [Interval(Integral, 1, None), Options((None,))]})
     if scheduler and workers:
         msg = "give either a scheduler address or a number of local workers, not both"
+        raise InvalidParameterError(msg)
+    if workers and workers > max_local_workers():
+        msg = (f"workers={workers}: at most {max_local_workers()} local worker processes "
+               f"(4 per CPU here); more only slow the machine down (for a bigger cluster, "
+               f"give its scheduler's address)")
         raise InvalidParameterError(msg)
     if not scheduler and not workers:
         yield Runner()
