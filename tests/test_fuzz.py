@@ -48,8 +48,20 @@ def _animated_gif() -> bytes:
     return buffer.getvalue()
 
 
+def _tiled_tiff() -> list[bytes]:
+    """A small tiled, zlib-compressed TIFF (for the tile-by-tile path), if tifffile is here."""
+    try:
+        import tifffile
+    except ImportError:
+        return []
+    pixels = np.random.default_rng(5).integers(0, 256, (40, 48, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    tifffile.imwrite(buffer, pixels, tile=(16, 16), photometric="rgb", compression="zlib")
+    return [buffer.getvalue()]
+
+
 SEEDS = [
-    _encoded("PNG", "RGB"), _encoded("PNG", "RGBA"), _encoded("PNG", "P"),
+    *_tiled_tiff(), _encoded("PNG", "RGB"), _encoded("PNG", "RGBA"), _encoded("PNG", "P"),
     _encoded("PNG", "I;16"), _encoded("JPEG", "RGB", quality=80), _encoded("GIF", "P"),
     _animated_gif(), _encoded("WEBP", "RGBA", lossless=True), _encoded("TIFF", "RGB"),
     _encoded("BMP", "RGB"),
