@@ -148,6 +148,15 @@ def test_special_files_are_refused_at_once(tmp_path, capsys, photo, make, comman
     fails_cleanly(capsys, tmp_path, *argv, names=[str(special)])
 
 
+def test_special_files_a_device_as_standard_input_is_refused_at_once(tmp_path):
+    with open("/dev/zero", "rb") as zero:
+        result = subprocess.run([sys.executable, "-m", "pixelmeans", "palette", "-"],
+                                stdin=zero, capture_output=True, text=True, env=child_env(),
+                                timeout=120, check=False)
+    assert result.returncode == 2
+    assert_one_error_line(result.stderr, "<stdin>", "device")
+
+
 def test_special_files_a_folder_as_source_is_refused(tmp_path, capsys):
     folder = tmp_path / "folder.png"
     folder.mkdir()
