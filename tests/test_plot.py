@@ -150,11 +150,23 @@ def test_elbow_and_sweep_figures():
 
 @pytest.mark.parametrize("kind", ["palette", "colors", "elbow", "sweep"])
 def test_cli_plot_writes_a_picture(tmp_path, capsys, kind):
-    out = tmp_path / f"{kind}.png"
+    """The command writes the chart the library draws for the same options, pixel for
+    pixel; the palette chart shows each colour of the palette."""
+    from pixelmeans import extract_palette, plot
+
+    out, reference = tmp_path / f"{kind}.png", tmp_path / "reference.png"
     ks = {"palette": "4", "colors": "4", "elbow": "2,4,8", "sweep": "2,8"}[kind]
-    assert main(["plot", kind, PHOTO, "-k", ks, "-o", str(out)]) == 0
-    with Image.open(out) as im:
-        assert im.format == "PNG" and im.width > 300
+    assert main(["plot", kind, PHOTO, "-k", ks, "-o", str(out), "--seed", "1"]) == 0
+    figure, _ = plot.chart(kind, PHOTO, [int(k) for k in ks.split(",")], random_state=1)
+    plot.save_figure(figure, reference)
+    with Image.open(out) as im, Image.open(reference) as ref:
+        assert im.format == "PNG"
+        drawn = np.asarray(im.convert("RGB"))
+        assert np.array_equal(drawn, np.asarray(ref.convert("RGB")))
+    if kind == "palette":
+        shown = {tuple(c) for c in drawn.reshape(-1, 3).tolist()}
+        assert {tuple(c) for c in extract_palette(PHOTO, 4, random_state=1).colors.tolist()} \
+            <= shown
 
 
 def test_cli_plot_errors(tmp_path, capsys):

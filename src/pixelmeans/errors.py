@@ -6,7 +6,8 @@ Every error the library raises on purpose derives from :class:`PixelmeansError`,
     PixelmeansError
     ├── InvalidParameterError       (also a ValueError)   a parameter out of range or wrong
     ├── ImageReadError              (also an OSError)     a source that cannot be read as an image
-    │   └── ImageTooLargeError                            an image over the pixel limit
+    │   ├── ImageTooLargeError                            an image over the pixel limit
+    │   └── InvalidImageError       (also a ValueError)   pixel data that is no image (NaN, empty)
     ├── DatasetError                (also a ValueError)   a data set file is unusable
     ├── OutputError                 (also an OSError)     an output cannot be written
     │   └── OutputExistsError       (also a FileExistsError) an output file is there already
@@ -21,6 +22,7 @@ __all__ = [
     "DatasetError",
     "ImageReadError",
     "ImageTooLargeError",
+    "InvalidImageError",
     "InvalidParameterError",
     "MissingDependencyError",
     "OutputError",
@@ -43,6 +45,12 @@ class ImageReadError(PixelmeansError, OSError):
 
 class ImageTooLargeError(ImageReadError):
     """An image has more pixels than the configured limit."""
+
+
+class InvalidImageError(ImageReadError, ValueError):
+    """Pixel data that is no image: an array that is empty, of the wrong shape or type, or
+    holds NaN or values out of range. A ValueError too, as scikit-learn's conventions want
+    for bad data."""
 
 
 class DatasetError(PixelmeansError, ValueError):

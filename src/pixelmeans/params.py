@@ -165,14 +165,22 @@ class ArrayLike:
 
 
 class RandomStates:
-    """``None``, an int seed or a ``numpy.random.RandomState``."""
+    """``None``, an int seed in [0, 2**32 - 1] (numpy's range) or a
+    ``numpy.random.RandomState``.
+
+    Examples
+    --------
+    >>> RandomStates().accepts(0), RandomStates().accepts(-1), RandomStates().accepts(2**32)
+    (True, False, False)
+    """
 
     def accepts(self, value: Any) -> bool:
         return (value is None or isinstance(value, np.random.RandomState)
-                or (isinstance(value, Integral) and not isinstance(value, bool | np.bool_)))
+                or (isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
+                    and 0 <= int(value) < 2**32))
 
     def describe(self) -> str:
-        return "None, an int or a numpy.random.RandomState"
+        return "None, an int in [0, 2**32 - 1] or a numpy.random.RandomState"
 
 
 class Boolean:

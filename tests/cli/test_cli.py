@@ -45,11 +45,40 @@ def test_json_matches_library(capsys):
     assert set(doc["colors"][0]) == {"hex", "rgb", "weight"}
 
 
-@pytest.mark.parametrize(("fmt", "start"), [("css", ":root {"), ("gpl", "GIMP Palette"),
-                                             ("hex", "#")])
-def test_other_formats(capsys, fmt, start):
+def _parse_css(out):
+    assert out.startswith(":root {\n") and out.endswith("}\n")
+    return [(line.split(": ")[1].split(";")[0], line.split("/* ")[1].rstrip(" */"))
+            for line in out.splitlines()[1:-1]]
+
+
+def _parse_gpl(out):
+    lines = out.splitlines()
+    assert lines[:4] == ["GIMP Palette", f"Name: pixelmeans {PHOTO}", "Columns: 8", "#"]
+    entries = []
+    for line in lines[4:]:
+        rgb, rest = line.split("\t")
+        hex_code, share = rest.split(" (")
+        assert "#{:02x}{:02x}{:02x}".format(*map(int, rgb.split())) == hex_code
+        entries.append((hex_code, share.rstrip(")")))
+    return entries
+
+
+@pytest.mark.parametrize(("fmt", "parse"), [
+    ("css", _parse_css),
+    ("gpl", _parse_gpl),
+    ("hex", lambda out: [(line, None) for line in out.splitlines()]),
+])
+def test_other_formats(capsys, fmt, parse):
+    """Each format holds the library's palette: its colours in order, with their shares."""
+    from pixelmeans import extract_palette
+
     status, out, _ = run(capsys, "palette", PHOTO, "-k", "3", "--format", fmt)
-    assert status == 0 and out.startswith(start)
+    assert status == 0
+    palette = extract_palette(PHOTO, 3)
+    entries = parse(out)
+    assert [h for h, _ in entries] == palette.hex
+    if fmt != "hex":
+        assert [s for _, s in entries] == [f"{w:.1%}" for w in palette.weights]
 
 
 def test_swatch_and_output_files_and_force(capsys, tmp_path):

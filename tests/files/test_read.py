@@ -39,3 +39,14 @@ def test_limits_hold_for_files_and_streams(tmp_path):
     with pytest.raises(ImageReadError, match="<stdin>: over the limit of 10 bytes"):
         read_stream(io.BytesIO(b"y" * 11), name="<stdin>", max_bytes=10, error=ImageReadError)
     assert read_stream(io.BytesIO(b"y" * 10), name="-", max_bytes=10, error=ImageReadError)
+
+
+def test_standard_input_on_a_device_or_terminal_is_refused_before_reading():
+    with open("/dev/zero", "rb") as device:
+        with pytest.raises(ImageReadError, match="<stdin>: standard input is a device"):
+            read_stream(device, name="<stdin>", error=ImageReadError)
+    read, write = os.pipe()
+    os.write(write, b"abc")
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        assert read_stream(pipe, name="<stdin>", error=ImageReadError) == b"abc"

@@ -93,6 +93,32 @@ def test_cli_quantize(capsys, tmp_path):
     assert status == 0
 
 
+def test_cli_dither_with_palette_from_uses_that_palette_and_diffuses_error(capsys, tmp_path):
+    """--palette-from: only the other image's colours, drawn as the library draws them;
+    --dither: error diffusion, so not the nearest colours, and an average colour closer to
+    the picture's."""
+    from PIL import Image
+
+    from pixelmeans import extract_palette, load_image, quantize
+
+    photo, other = str(DATA / "coffee.jpg"), str(DATA / "chelsea.jpg")
+    out_path = tmp_path / "d.png"
+    assert run(capsys, "quantize", photo, "-k", "3", "-o", str(out_path), "--dither",
+               "--palette-from", other)[0] == 0
+    with Image.open(out_path) as im:
+        written = np.asarray(im.convert("RGB")).reshape(-1, 3)
+    palette = extract_palette(other, 3)
+    assert {tuple(c) for c in written} <= {tuple(c) for c in palette.colors.tolist()}
+    library = quantize(photo, 3, palette=palette, dither=True).to_pil().convert("RGB")
+    assert np.array_equal(written, np.asarray(library).reshape(-1, 3))
+    plain = np.asarray(quantize(photo, 3, palette=palette).to_pil().convert("RGB"))
+    mean = load_image(photo).pixels.reshape(-1, 3).mean(axis=0)
+    dithered_error = np.abs(written.mean(axis=0) - mean).sum()
+    plain_error = np.abs(plain.reshape(-1, 3).mean(axis=0) - mean).sum()
+    assert dithered_error < plain_error
+    assert (written != plain.reshape(-1, 3)).any(axis=1).mean() > 0.1
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -9,7 +9,7 @@ import sys
 from ..datasets.loaders import load_dataset
 from ..datasets.report import DatasetReport, centroid_grid, cluster_dataset
 from ..errors import InvalidParameterError
-from ..files.atomic import check_new_file, write_atomically
+from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
 from ..image.formats import picture_format
 from .options import (
     activity,
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.normalize and not args.plots:
         msg = "--normalize shapes the confusion matrices of --plots; give --plots FOLDER too"
         raise InvalidParameterError(msg)
+    check_distinct_outputs(args.centroids or None, args.report or None, args.plots or None)
     if args.centroids:
         picture_format(args.centroids)
         check_new_file(args.centroids, overwrite=args.force)

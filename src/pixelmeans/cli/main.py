@@ -1,8 +1,12 @@
 """The parser of every command, and ``main``: run one command, turn failures into one line.
 
-Every error the library raises on purpose, and every bad option, ends as one line
-``pixelmeans: error: ...`` on stderr and exit status 2; warnings become
-``pixelmeans: warning: ...`` lines; a closed pipe downstream (``| head``) ends quietly.
+This is the one place where failures become what the user sees. Every error the library
+raises on purpose, every bad option, and every failure of the system underneath (a full
+disk, a file too large, no memory) ends as one line ``pixelmeans: error: ...`` on stderr and
+exit status 2; warnings become ``pixelmeans: warning: ...`` lines; a closed pipe downstream
+(``| head``) ends quietly; SIGINT, SIGTERM and SIGHUP remove every temporary output first.
+A failure that is a bug of pixelmeans is one line too, with its own exit status (70), and
+its traceback only when ``PIXELMEANS_TRACEBACK=1``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import PixelmeansError
+from ..files.temporary import Terminated, cleanup_on_signals
 
 # Each command lives in the module of its name, imported only when that command runs, so
 # that `pixelmeans --version` and `--help` import none of the library.
@@ -38,7 +43,10 @@ examples:
   pixelmeans compress photo.jpg -k 4,16,64
 
 'pixelmeans COMMAND --help' lists the options of a command."""
-EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
+EXIT_ERROR = 2
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h
+EXIT_INTERRUPTED = 128 + 2  # what a shell reports for a process ended by SIGINT
+EXIT_BROKEN_PIPE = 128 + 13  # ... by SIGPIPE
 
 
 class _UsageError(Exception):
@@ -85,21 +93,53 @@ def _run(argv: Sequence[str] | None) -> int:
     return status
 
 
+def _error(message: str, status: int = EXIT_ERROR) -> int:
+    """Print ``message`` as one ``pixelmeans: error:`` line (whitespace runs, newlines
+    included, become one space) and return ``status``."""
+    print(f"pixelmeans: error: {' '.join(message.split())}", file=sys.stderr)
+    return status
+
+
+def _quiet_stdout() -> None:
+    """Nobody can take what is left for stdout: point it at /dev/null, so that the flush
+    at exit is quiet."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _system_error(exc: OSError) -> str:
+    """An ``OSError`` the library did not name (writing standard output, for one)."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return f"{exc.filename}: {reason}" if exc.filename else f"standard output: {reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    try:
-        status = _run(argv)
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
-    except (_UsageError, PixelmeansError) as exc:
-        print(f"pixelmeans: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("pixelmeans: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # Nobody reads what is left: point stdout at /dev/null so the flush at exit is quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+    with cleanup_on_signals():
+        try:
+            status = _run(argv)
+            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at exit
+        except (_UsageError, PixelmeansError) as exc:
+            return _error(str(exc))
+        except KeyboardInterrupt:
+            print("pixelmeans: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except Terminated as exc:
+            return 128 + exc.signum
+        except BrokenPipeError:
+            _quiet_stdout()
+            return EXIT_BROKEN_PIPE
+        except OSError as exc:
+            if exc.filename is None:
+                _quiet_stdout()
+            return _error(_system_error(exc))
+        except MemoryError:
+            return _error("out of memory; try a smaller input (or a lower --max-pixels)")
+        except Exception as exc:  # a bug of ours: still one line, and a way to see more
+            if os.environ.get("PIXELMEANS_TRACEBACK") == "1":
+                raise
+            return _error(f"internal error ({type(exc).__name__}: {exc}); please report it "
+                          "with the command line (PIXELMEANS_TRACEBACK=1 shows where)",
+                          EXIT_INTERNAL_ERROR)
     return status
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InvalidParameterError
-from ..files.atomic import check_new_file, write_atomically
+from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
 from ..files.paths import names_several
 from ..image.formats import picture_format
 from ..render.palette_formats import PALETTE_FORMATS
@@ -53,6 +53,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if names_several(args.source):
         return _run_batch(args)
+    check_distinct_outputs(args.swatch or None, args.output or None)
     if args.swatch:
         picture_format(args.swatch)
         check_new_file(args.swatch, overwrite=args.force)

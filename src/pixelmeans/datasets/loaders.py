@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import math
 import os
+import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ import numpy as np
 from ..errors import DatasetError, ImageReadError, InvalidParameterError
 from ..files.atomic import write_atomically
 from ..files.download import download
-from ..files.read import read_regular_file
+from ..files.read import DEFAULT_MAX_FILE_BYTES, read_regular_file
 from ..image.load import load_image
 
 # Type codes of the IDX format (LeCun et al.): numpy dtype, big-endian.
@@ -86,15 +88,21 @@ def read_idx(path) -> np.ndarray:
     return parse_idx(_gunzipped(raw, str(path)), str(path))
 
 
-def _gunzipped(raw: bytes, name: str) -> bytes:
-    """``raw`` decompressed when it is gzip data, else as it is."""
+def _gunzipped(raw: bytes, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """``raw`` decompressed when it is gzip data (at most ``max_bytes`` of it: no gzip
+    bomb fills the memory), else as it is."""
     if raw[:2] != b"\x1f\x8b":
         return raw
     try:
-        return gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as stream:
+            data = stream.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
         msg = f"{name}: corrupt gzip data ({exc})"
         raise DatasetError(msg) from None
+    if len(data) > max_bytes:
+        msg = f"{name}: decompresses to over the limit of {max_bytes:,} bytes"
+        raise DatasetError(msg)
+    return data
 
 
 def parse_idx(data: bytes, name: str = "<bytes>") -> np.ndarray:
@@ -202,32 +210,46 @@ def load_digits() -> Dataset:
 def load_npz(path) -> Dataset:
     """Images from an ``.npz`` with an array ``X`` (``(n, h, w)``, ``(n, h, w, 3)`` or
     ``(n, d)``) and optionally ``y``."""
+    raw = read_regular_file(path, error=DatasetError)  # never a device or a pipe
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as archive:
             if "X" not in archive:
                 msg = f"{path}: no array named 'X' (found {', '.join(archive.files) or 'none'})"
                 raise DatasetError(msg)
             X, y = archive["X"], archive["y"] if "y" in archive else None
-    except FileNotFoundError:
-        msg = f"{path}: no such file"
-        raise DatasetError(msg) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, DatasetError):
             raise
-        msg = f"{path}: not a readable .npz file ({exc})"
+        msg = f"{path}: not a readable .npz file ({exc or type(exc).__name__})"
         raise DatasetError(msg) from None
     images = _as_uint8_images(X, str(path))
-    if y is not None and (y.ndim != 1 or len(y) != len(images)):
-        msg = f"{path}: y has shape {y.shape}; expected ({len(images)},)"
+    return Dataset(images, _labels(y, len(images), str(path)), Path(path).stem)
+
+
+def _labels(y: np.ndarray | None, n: int, name: str) -> np.ndarray | None:
+    """``y`` as int64 labels, checked: one whole number per image."""
+    if y is None:
+        return None
+    if y.ndim != 1 or len(y) != n:
+        msg = f"{name}: y has shape {y.shape}; expected ({n},)"
         raise DatasetError(msg)
-    return Dataset(images, None if y is None else y.astype(np.int64), Path(path).stem)
+    whole = np.issubdtype(y.dtype, np.integer) or y.dtype == np.bool_ or (
+        np.issubdtype(y.dtype, np.floating) and bool(np.all(np.isfinite(y)))
+        and bool(np.all(y == np.round(y))))
+    if not whole:
+        msg = f"{name}: y must hold whole-number labels; got {y.dtype}"
+        raise DatasetError(msg)
+    return y.astype(np.int64)
 
 
 def _as_uint8_images(X: np.ndarray, name: str) -> np.ndarray:
+    if X.ndim >= 1 and (X.shape[0] == 0 or X.size == 0):
+        msg = f"{name}: X has shape {X.shape}; it holds no images (or no pixels)"
+        raise DatasetError(msg)
     if X.ndim == 2:
         side = math.isqrt(X.shape[1])
         X = X.reshape(len(X), side, side) if side * side == X.shape[1] else X[:, None, :]
-    if X.ndim not in (3, 4):
+    if X.ndim not in (3, 4) or (X.ndim == 4 and X.shape[3] != 3):
         msg = f"{name}: X has shape {X.shape}; expected (n, d), (n, h, w) or (n, h, w, 3)"
         raise DatasetError(msg)
     if X.dtype == np.uint8:

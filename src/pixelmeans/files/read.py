@@ -57,7 +57,19 @@ def read_regular_file(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_F
 
 def read_stream(stream: IO[bytes], *, name: str, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
                 error: type[PixelmeansError]) -> bytes:
-    """At most ``max_bytes`` from a binary stream (standard input), or ``error``."""
+    """At most ``max_bytes`` from a binary stream (standard input), or ``error``.
+
+    A stream on a terminal or a device (``< /dev/zero``) is refused before anything is
+    read: a pipe or a regular file is what can hold an image.
+    """
+    try:
+        mode = os.fstat(stream.fileno()).st_mode
+    except (OSError, AttributeError, ValueError):  # io.UnsupportedOperation is both
+        mode = None  # an in-memory stream
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)):
+        what = "a terminal" if stream.isatty() else "a device"
+        msg = f"{name}: standard input is {what}; pipe or redirect an image file into it"
+        raise error(msg)
     return _bounded(stream, max_bytes, name, error)
 
 

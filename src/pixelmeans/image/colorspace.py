@@ -2,7 +2,9 @@
 
 All converters are vectorised over a trailing axis of length 3, accept any leading shape,
 and keep float32 as float32 (anything else is computed in float64). sRGB values are floats
-in [0, 1]; use :func:`to_unit` for ``uint8`` input. Each converter is a composition of small
+in [0, 1]; ``uint8`` (and ``uint16``) sRGB input is scaled to [0, 1] first, by the one
+check every sRGB input goes through (:func:`_srgb_input`), so that 255 is never taken as
+255 times white. Each converter is a composition of small
 steps: ``rgb_to_lab(x) == xyz_to_lab(linear_to_xyz(srgb_to_linear(x)))``.
 
 It knows nothing about K-means.
@@ -48,6 +50,22 @@ def _float(x) -> np.ndarray:
     return a if a.dtype == np.float32 else a.astype(np.float64)
 
 
+def _srgb_input(rgb) -> np.ndarray:
+    """sRGB input as floats in [0, 1]: ``uint8`` and ``uint16`` scaled, other integers
+    accepted only as 0 and 1, floats as they are."""
+    a = np.asarray(rgb)
+    if a.dtype == np.uint8:
+        return a.astype(np.float32) / np.float32(255)
+    if a.dtype == np.uint16:
+        return a.astype(np.float32) / np.float32(65535)
+    if (np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_) and a.size \
+            and (a.min() < 0 or a.max() > 1):
+        msg = (f"sRGB values of type {a.dtype} must lie in [0, 1]; got up to {a.max()} "
+               "(pass uint8 for 0-255 values, or floats in [0, 1])")
+        raise InvalidParameterError(msg)
+    return _float(a)
+
+
 def _apply(matrix: np.ndarray, x: np.ndarray) -> np.ndarray:
     return x @ matrix.T.astype(x.dtype)
 
@@ -69,8 +87,8 @@ def to_uint8(rgb) -> np.ndarray:
 
 
 def srgb_to_linear(rgb) -> np.ndarray:
-    """Undo the sRGB transfer curve (gamma)."""
-    x = _float(rgb)
+    """Undo the sRGB transfer curve (gamma); ``uint8`` input counts 255 as 1."""
+    x = _srgb_input(rgb)
     return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(x.dtype)
 
 
@@ -124,11 +142,13 @@ def oklab_to_xyz(oklab) -> np.ndarray:
 
 
 def rgb_to_lab(rgb) -> np.ndarray:
-    """sRGB in [0, 1] to CIELAB (D65).
+    """sRGB in [0, 1] (or ``uint8``) to CIELAB (D65).
 
     Examples
     --------
     >>> np.round(rgb_to_lab([1.0, 0.0, 0.0]), 2).tolist()
+    [53.24, 80.09, 67.2]
+    >>> np.round(rgb_to_lab(np.array([255, 0, 0], np.uint8)).astype(float), 2).tolist()
     [53.24, 80.09, 67.2]
     """
     return xyz_to_lab(linear_to_xyz(srgb_to_linear(rgb)))
@@ -149,18 +169,33 @@ def oklab_to_rgb(oklab) -> np.ndarray:
     return linear_to_srgb(xyz_to_linear(oklab_to_xyz(oklab)))
 
 
-_FORWARD = {"rgb": lambda x: _float(x), "lab": rgb_to_lab, "oklab": rgb_to_oklab}
+_FORWARD = {"rgb": _srgb_input, "lab": rgb_to_lab, "oklab": rgb_to_oklab}
 _BACKWARD = {"rgb": lambda x: _float(x), "lab": lab_to_rgb, "oklab": oklab_to_rgb}
 
 
+def _space(space: str) -> str:
+    if not isinstance(space, str) or space not in COLOR_SPACES:
+        msg = f"color_space must be one of {', '.join(COLOR_SPACES)}; got {space!r}"
+        raise InvalidParameterError(msg)
+    return space
+
+
 def from_srgb(rgb, space: str) -> np.ndarray:
-    """sRGB in [0, 1] to ``space`` ("rgb" keeps sRGB values in [0, 1])."""
-    return _FORWARD[space](rgb)
+    """sRGB in [0, 1] (or ``uint8``) to ``space`` ("rgb" keeps sRGB values in [0, 1]).
+
+    Examples
+    --------
+    >>> from_srgb([0.5, 0.5, 0.5], "hsv")
+    Traceback (most recent call last):
+    ...
+    pixelmeans.errors.InvalidParameterError: color_space must be one of rgb, lab, oklab; got 'hsv'
+    """
+    return _FORWARD[_space(space)](rgb)
 
 
 def to_srgb(values, space: str) -> np.ndarray:
     """Values in ``space`` back to sRGB in [0, 1] (not clipped)."""
-    return _BACKWARD[space](values)
+    return _BACKWARD[_space(space)](values)
 
 
 def to_hex(colors: Iterable) -> list[str]:

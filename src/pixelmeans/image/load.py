@@ -12,14 +12,20 @@ import math
 import os
 import threading
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any
 
 import numpy as np
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from ..errors import ImageReadError, ImageTooLargeError
-from ..files.download import DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_TIMEOUT, download, is_url
+from ..errors import ImageReadError, ImageTooLargeError, InvalidImageError
+from ..files.download import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_DOWNLOAD_BYTES,
+    DEFAULT_TIMEOUT,
+    download,
+    is_url,
+)
 from ..files.read import read_regular_file
 from ..params import Integral, Interval, Options, Real, validated
 
@@ -69,6 +75,7 @@ class RGBImage:
 @validated({
     "max_pixels": [Interval(Integral, 1, None)],
     "timeout": [Interval(Real, 0, None, closed="neither")],
+    "deadline": [Interval(Real, 0, None, closed="neither")],
     "max_download_bytes": [Interval(Integral, 1, None)],
     "draft_pixels": [Interval(Integral, 1, None), Options((None,))],
 })
@@ -77,6 +84,7 @@ def load_image(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     timeout: float = DEFAULT_TIMEOUT,
+    deadline: float = DEFAULT_DEADLINE,
     max_download_bytes: int = DEFAULT_MAX_DOWNLOAD_BYTES,
     draft_pixels: int | None = None,
 ) -> RGBImage:
@@ -91,7 +99,9 @@ def load_image(
     max_pixels : int, default 250 million
         Refuse larger images (before decoding them).
     timeout : float
-        Seconds to wait for a URL.
+        Seconds to wait for a URL's server, each time it is waited for.
+    deadline : float
+        Seconds a whole download may take, however slowly the server sends.
     max_download_bytes : int
         Refuse larger downloads.
     draft_pixels : int, optional
@@ -127,7 +137,7 @@ def load_image(
     if isinstance(source, bytes | bytearray | memoryview):
         return _decode(bytes(source), "<bytes>", max_pixels, draft_pixels)
     if isinstance(source, str) and (is_url(source) or "://" in source):
-        data = download(source, error=ImageReadError, timeout=timeout,
+        data = download(source, error=ImageReadError, timeout=timeout, deadline=deadline,
                         max_bytes=max_download_bytes)
         return _decode(data, source, max_pixels, draft_pixels)
     if isinstance(source, str | os.PathLike):
@@ -193,10 +203,12 @@ def _decode(data: bytes, name: str, max_pixels: int, draft_pixels: int | None = 
         except UnidentifiedImageError:
             msg = f"{name}: not an image, or a format Pillow cannot read"
             raise ImageReadError(msg) from None
-        except (OSError, SyntaxError, ValueError) as exc:
+        except MemoryError:
+            raise
+        except Exception as exc:  # Pillow's plugins report damage with many exception types
             if isinstance(exc, ImageReadError):
                 raise
-            msg = f"{name}: corrupt or truncated image ({exc})"
+            msg = f"{name}: corrupt or truncated image ({exc or type(exc).__name__})"
             raise ImageReadError(msg) from None
         finally:
             Image.MAX_IMAGE_PIXELS = previous
@@ -210,16 +222,38 @@ def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None
             im.seek(0)
         if im.getexif().get(ExifTags.Base.Orientation, 1) != 1:  # else no copy is needed
             im = ImageOps.exif_transpose(im)
-    except (OSError, ValueError, SyntaxError) as exc:
-        msg = f"{name}: corrupt image ({exc})"
+    except MemoryError:
+        raise
+    except Exception as exc:  # TypeError, struct.error, ... from a damaged file's frames
+        msg = f"{name}: corrupt image ({exc or type(exc).__name__})"
         raise ImageReadError(msg) from None
     mode = im.mode
     if mode in ("I;16", "I;16L", "I;16B", "I", "F"):
-        return _from_array(np.asarray(im), name, max_pixels, file_size, sixteen_bit=True)
+        grey = np.asarray(im)
+        image = _from_array(grey, name, max_pixels, file_size, sixteen_bit=True)
+        key = im.info.get("transparency")
+        return _with_color_key(image, grey, key if isinstance(key, int) else None)
+    if mode == "RGB" and isinstance(im.info.get("transparency"), tuple) \
+            and max(im.info["transparency"]) > 255:
+        # A 16-bit RGB PNG's tRNS colour: Pillow keeps the top byte of each sample (and of
+        # the key, in the same way), so the key is matched on those.
+        rgb = np.asarray(im)
+        key = tuple(int(v) >> 8 for v in im.info["transparency"])
+        return _with_color_key(_from_array(rgb, name, max_pixels, file_size), rgb, key)
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
     wanted = "RGBA" if has_alpha else "RGB"
     array = np.asarray(im if mode == wanted else im.convert(wanted))
     return _from_array(array, name, max_pixels, file_size)
+
+
+def _with_color_key(image: RGBImage, values: np.ndarray, key: Any) -> RGBImage:
+    """``image`` with the pixels whose ``values`` equal the PNG tRNS colour ``key`` (a grey
+    value or an RGB triple) transparent."""
+    if key is None:
+        return image
+    same = values == np.asarray(key, dtype=np.int64)
+    opaque = ~same.all(axis=-1) if values.ndim == 3 else ~same
+    return image if opaque.all() else replace(image, mask=opaque)
 
 
 def _from_array(array: Any, name: str, max_pixels: int, file_size: int | None = None,
@@ -229,10 +263,10 @@ def _from_array(array: Any, name: str, max_pixels: int, file_size: int | None = 
         a = a[:, :, 0]
     if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
         msg = f"{name}: expected an H×W, H×W×3 or H×W×4 array; got shape {a.shape}"
-        raise ImageReadError(msg)
+        raise InvalidImageError(msg)
     if a.shape[0] == 0 or a.shape[1] == 0:
         msg = f"{name}: image has no pixels (shape {a.shape})"
-        raise ImageReadError(msg)
+        raise InvalidImageError(msg)
     _check_size(a.shape[1], a.shape[0], max_pixels, name)
     a = _to_uint8(a, name, sixteen_bit)
     if a.ndim == 2:
@@ -254,20 +288,20 @@ def _to_uint8(a: np.ndarray, name: str, sixteen_bit: bool) -> np.ndarray:
     if np.issubdtype(a.dtype, np.floating):
         if not np.all(np.isfinite(a)) or a.min() < 0 or a.max() > 1:
             msg = f"{name}: float images must hold finite values in [0, 1]"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         return np.rint(a * 255).astype(np.uint8)
     if np.issubdtype(a.dtype, np.integer):
         low, high = int(a.min()), int(a.max())
         if low < 0 or high > 65535:
             msg = f"{name}: integer pixel values must lie in [0, 65535]; got [{low}, {high}]"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         if a.dtype == np.uint16 or sixteen_bit:
             return np.rint(a / 257.0).astype(np.uint8)
         if high > 255:
             msg = f"{name}: {a.dtype} pixel values over 255; pass uint16 for 16-bit data"
-            raise ImageReadError(msg)
+            raise InvalidImageError(msg)
         return a.astype(np.uint8)
     msg = f"{name}: unsupported pixel type {a.dtype}"
-    raise ImageReadError(msg)
+    raise InvalidImageError(msg)
 
 

@@ -169,6 +169,9 @@ def shared_palette(paths: Sequence, n_colors: int = 16, *, runner: Runner | None
                    ) -> tuple[Palette, list[BatchResult]]:
     """One palette for all the images together (their colour histograms summed), and the
     images that could not be read."""
+    if len(paths) == 0:
+        msg = "shared_palette needs at least one image; got none"
+        raise InvalidParameterError(msg)
     runner = runner or Runner()
     total, failures = runner.tree_reduce(partial(histogram_job, max_pixels=max_pixels),
                                          [str(p) for p in paths], merge_parts)

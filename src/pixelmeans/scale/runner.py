@@ -9,6 +9,8 @@ local one with N worker processes, neither runs everything here, one item at a t
 from __future__ import annotations
 
 import collections
+import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -108,6 +110,17 @@ class DaskRunner(Runner):
         return waiting.result()
 
 
+def max_local_workers() -> int:
+    """The most worker processes a local cluster may start: 4 per CPU of this machine.
+
+    Examples
+    --------
+    >>> max_local_workers() >= 4
+    True
+    """
+    return 4 * (os.cpu_count() or 1)
+
+
 def _run_group(fn, items, *args) -> list:
     return [fn(item, *args) for item in items]
 
@@ -127,6 +140,11 @@ def open_runner(scheduler: str | None = None, workers: int | None = None):
     if scheduler and workers:
         msg = "give either a scheduler address or a number of local workers, not both"
         raise InvalidParameterError(msg)
+    if workers and workers > max_local_workers():
+        msg = (f"workers={workers}: at most {max_local_workers()} local worker processes "
+               f"(4 per CPU here); more only slow the machine down (for a bigger cluster, "
+               f"give its scheduler's address)")
+        raise InvalidParameterError(msg)
     if not scheduler and not workers:
         yield Runner()
         return
@@ -136,12 +154,15 @@ def open_runner(scheduler: str | None = None, workers: int | None = None):
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            msg = f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+        except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address
+            msg = f"cannot reach the Dask scheduler at {scheduler!r}: {exc}"
             raise InvalidParameterError(msg) from None
         with client:
             yield DaskRunner(client)
         return
+    # silence_logs: a task's error comes back to us as its exception; the workers' own log
+    # of it ("Compute Failed" and a traceback) would only repeat it on stderr.
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
+                      dashboard_address=":0", silence_logs=logging.CRITICAL) as cluster, \
+            Client(cluster) as client:
         yield DaskRunner(client)

@@ -9,6 +9,7 @@ and writing use tifffile (the ``dask`` extra).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,14 +59,17 @@ def tiff_layout(path) -> TiffLayout:
     """The layout of a tiled RGB(A) or grey 8-bit TIFF, or a clear error."""
     tifffile = _tifffile()
     try:
-        with tifffile.TiffFile(path) as tif:
+        with tifffile.TiffFile(_regular(path)) as tif:
             page = tif.pages[0]
             shape, tiled = page.shape, page.is_tiled
             samples, dtype = page.samplesperpixel, page.dtype
             tile = (page.tilelength, page.tilewidth)
             contiguous = page.planarconfig == 1 or samples == 1
-    except (OSError, ValueError, tifffile.TiffFileError) as exc:
-        msg = f"{path}: not a readable TIFF ({exc})"
+            n_tiles = len(page.dataoffsets)
+    except Exception as exc:  # tifffile reports a damaged file with many exception types
+        if isinstance(exc, ImageReadError):
+            raise
+        msg = f"{path}: not a readable TIFF ({exc or type(exc).__name__})"
         raise ImageReadError(msg) from None
     if not tiled:
         msg = (f"{path}: the TIFF is stored in strips, not tiles; re-save it tiled (e.g. "
@@ -75,22 +79,50 @@ def tiff_layout(path) -> TiffLayout:
         msg = (f"{path}: tiled TIFFs must be 8-bit grey, RGB or RGBA with interleaved "
                f"samples; got {samples} samples of {dtype}")
         raise InvalidParameterError(msg)
-    return TiffLayout(str(path), int(shape[0]), int(shape[1]), int(tile[0]), int(tile[1]))
+    layout = TiffLayout(str(path), int(shape[0]), int(shape[1]), int(tile[0]), int(tile[1]))
+    if min(layout.tile_height, layout.tile_width) < 1 or n_tiles != layout.n_tiles:
+        msg = (f"{path}: corrupt TIFF: {n_tiles} tiles listed for {layout.n_tiles} of "
+               f"{layout.tile_width}×{layout.tile_height}")
+        raise ImageReadError(msg)
+    return layout
+
+
+def _regular(path) -> str:
+    """``path``, once it is known to be a regular file (tifffile would wait on a pipe)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        msg = f"{path}: cannot be read ({exc.strerror or exc})"
+        raise ImageReadError(msg) from None
+    if not stat.S_ISREG(mode):
+        msg = f"{path}: not a regular file"
+        raise ImageReadError(msg)
+    return str(path)
 
 
 def read_tile(layout: TiffLayout, index: int) -> tuple[np.ndarray, np.ndarray | None]:
     """Tile ``index`` (row-major) as RGB ``uint8`` cropped to the image, and its opaque mask
     (``None`` without alpha)."""
     tifffile = _tifffile()
-    with tifffile.TiffFile(layout.path) as tif:
-        page = tif.pages[0]
-        tif.filehandle.seek(page.dataoffsets[index])
-        data = tif.filehandle.read(page.databytecounts[index])
-        tile = page.decode(data, index, jpegtables=page.jpegtables)[0]
+    try:
+        with tifffile.TiffFile(layout.path) as tif:
+            page = tif.pages[0]
+            tif.filehandle.seek(page.dataoffsets[index])
+            data = tif.filehandle.read(page.databytecounts[index])
+            tile = page.decode(data, index, jpegtables=page.jpegtables)[0]
+        tile = np.asarray(tile).reshape(layout.tile_height, layout.tile_width, -1)
+    except Exception as exc:  # zlib.error, TiffFileError, a short read, ...: a damaged tile
+        msg = f"{layout.path}: tile {index} is corrupt or truncated ({exc or type(exc).__name__})"
+        raise ImageReadError(msg) from None
+    if tile.dtype != np.uint8 or tile.shape[2] not in (1, 3, 4):
+        msg = f"{layout.path}: tile {index} is corrupt (it decodes to {tile.dtype} {tile.shape})"
+        raise ImageReadError(msg)
     ty, tx = divmod(index, layout.tiles_across)
     h = min(layout.tile_height, layout.height - ty * layout.tile_height)
     w = min(layout.tile_width, layout.width - tx * layout.tile_width)
-    tile = np.asarray(tile).reshape(layout.tile_height, layout.tile_width, -1)[:h, :w]
+    tile = tile[:h, :w]
     if tile.shape[2] == 1:
         return np.repeat(tile, 3, axis=2), None
     mask = tile[..., 3] >= 128 if tile.shape[2] == 4 else None
