@@ -26,6 +26,7 @@ COMMANDS = {
     "segment": "split an image into k colour regions",
     "cluster": "cluster an image data set (e.g. MNIST)",
     "plot": "draw a chart of an image's colours (needs the 'plot' extra)",
+    "serve": "the web page and HTTP API on this machine (needs the 'web' extra)",
 }
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
