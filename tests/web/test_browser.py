@@ -52,7 +52,7 @@ def shots(tmp_path) -> Path:
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
+    context = browser.new_context(viewport={"width": 1280, "height": 1010},
                                   accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()

@@ -11,6 +11,7 @@ from ..errors import require
 from .options import non_negative_float, positive_int
 
 MIB = 1 << 20
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def configure(sub: argparse.ArgumentParser) -> None:
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         max_pixels=args.max_pixels, cache_bytes=args.cache_mb * MIB, max_jobs=args.jobs,
         job_timeout=args.timeout or ServerSettings.job_timeout,
         allow_private_urls=args.allow_private_urls)
+    if settings.host not in LOOPBACK:
+        print(f"pixelmeans: warning: listening on {settings.host}: other machines can reach "
+              "this server, which has no login", file=sys.stderr)
     app = create_app(settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                             timeout_keep_alive=5, timeout_graceful_shutdown=5)
