@@ -169,14 +169,26 @@ def test_a_file_that_is_not_an_image_is_explained(page, tmp_path):
     page.console_errors.clear()
 
 
-def test_a_dropped_photo_is_uploaded(page):
+@pytest.mark.parametrize("event", ["drop", "paste"])
+def test_a_dropped_or_pasted_photo_is_uploaded(page, event):
     data = list((DATA / "astronaut.jpg").read_bytes())
-    page.evaluate("""(bytes) => {
-        const file = new File([new Uint8Array(bytes)], "dropped.jpg", {type: "image/jpeg"});
+    page.evaluate("""([bytes, event]) => {
+        const file = new File([new Uint8Array(bytes)], event + ".jpg", {type: "image/jpeg"});
         const transfer = new DataTransfer();
         transfer.items.add(file);
-        document.querySelector("#drop").dispatchEvent(
-            new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
-    }""", data)
+        const init = {bubbles: true, cancelable: true};
+        document.querySelector("#drop").dispatchEvent(event === "drop"
+            ? new DragEvent("drop", {...init, dataTransfer: transfer})
+            : new ClipboardEvent("paste", {...init, clipboardData: transfer}));
+    }""", [data, event])
     page.wait_for_selector("#after[data-shown]", timeout=TIMEOUT)
-    assert "dropped.jpg" in page.text_content("#photo-info")
+    assert f"{event}.jpg" in page.text_content("#photo-info")
+
+
+def test_a_private_url_is_refused_on_the_page(page, live_server):
+    page.fill("#url", f"{live_server.url}/static/app.js")
+    page.press("#url", "Enter")
+    page.wait_for_selector("#status.error", timeout=TIMEOUT)
+    assert "--allow-private-urls" in page.text_content("#status")
+    assert len(page.console_errors) == 1 and "400" in page.console_errors[0]
+    page.console_errors.clear()

@@ -62,3 +62,14 @@ def test_a_missing_web_extra_is_named(monkeypatch, capsys):
 
     with pytest.raises(MissingDependencyError, match=r"pixelmeans\[web\]"):
         create_app()
+
+
+def test_a_busy_port_is_one_clear_line(capsys):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"pixelmeans: error: cannot listen on 127.0.0.1:{port}")
+    assert err.count("\n") == 1

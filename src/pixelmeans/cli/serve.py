@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import threading
 import webbrowser
 
-from ..errors import require
+from ..errors import InvalidParameterError, require
 from .options import non_negative_float, positive_int
 
 MIB = 1 << 20
@@ -57,13 +58,25 @@ def run(args: argparse.Namespace) -> int:
     if settings.host not in LOOPBACK:
         print(f"pixelmeans: warning: listening on {settings.host}: other machines can reach "
               "this server, which has no login", file=sys.stderr)
+    listening = _listen(settings.host, settings.port)
     app = create_app(settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                             timeout_keep_alive=5, timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
     threading.Thread(target=_announce, args=(server, args.open), daemon=True).start()
-    server.run()
+    server.run(sockets=[listening])
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``, or one clear line saying why not."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except (OSError, OverflowError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        msg = f"cannot listen on {host}:{port} ({reason}); choose another --port or --host"
+        raise InvalidParameterError(msg) from None
 
 
 def _announce(server, open_browser: bool) -> None:
