@@ -106,19 +106,27 @@ def test_the_limiter_runs_a_bounded_number_and_refuses_beyond_the_queue():
     anyio.run(scenario)
 
 
-def test_a_job_over_the_timeout_is_answered_and_leaves_its_place():
-    gate = threading.Event()
+def test_a_job_over_the_timeout_is_answered_and_its_thread_keeps_the_slot():
+    gate, later_ran = threading.Event(), threading.Event()
 
     async def scenario():
-        limiter = JobLimiter(max_jobs=1, max_waiting=0, timeout=0.05)
+        limiter = JobLimiter(max_jobs=1, max_waiting=1, timeout=0.05)
         with pytest.raises(TimedOut):
             await limiter.run(gate.wait, 10)  # blocks until released below
-        assert limiter.admitted == 0
+        assert limiter.admitted == 0  # the request is answered and counted out
+        # its thread still computes and holds the only slot: the next job waits, times
+        # out, and (its request answered) never runs
+        with pytest.raises(TimedOut):
+            await limiter.run(later_ran.set)
+        gate.set()
+        limiter.timeout = 30
+        assert await limiter.run(lambda: "free again") == "free again"
 
     try:
         anyio.run(scenario)
     finally:
         gate.set()
+    assert not later_ran.is_set()
 
 
 def test_a_busy_app_answers_503_json_with_retry_after(monkeypatch, stripes):
