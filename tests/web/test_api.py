@@ -90,6 +90,24 @@ def test_quantized_preview_and_download_redraw_the_photo(client, stripes):
         assert np.array_equal(np.asarray(decoded(other).convert("RGB")), stripes)
 
 
+def test_quantized_colours_as_json(client, stripes):
+    info = upload(client, png_bytes(stripes))
+    base = f"/api/uploads/{info['id']}/quantize"
+    for size in ("preview", "full"):
+        answer = client.get(base, params={"k": 2, "size": size, "format": "json"}).json()
+        assert (answer["width"], answer["height"], answer["n_colors"]) == (90, 60, 2)
+        shares = sorted(c["weight"] for c in answer["colors"])
+        assert shares == pytest.approx([1 / 3, 2 / 3], abs=1e-5)  # two stripes merged
+
+
+def test_the_compression_report_as_a_file(client, stripes):
+    info = upload(client, png_bytes(stripes), "stripes.png")
+    response = client.get(f"/api/uploads/{info['id']}/compress",
+                          params={"k": 3, "download": True})
+    assert 'filename="stripes-compress-k3.json"' in response.headers["content-disposition"]
+    assert json.loads(response.content)["mse"] == 0
+
+
 def test_dithering_changes_the_preview_of_a_gradient(client):
     ramp = np.repeat(np.linspace(0, 255, 128).astype(np.uint8)[None, :, None], 32, 0)
     info = upload(client, png_bytes(np.repeat(ramp, 3, axis=2)))

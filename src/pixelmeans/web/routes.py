@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Literal
 
 import anyio
@@ -213,18 +214,26 @@ async def palette(
 async def quantize(
     request: Request, upload_id: UploadId, k: K = 16, space: SpaceQ = "rgb",
     dither: Dither = False, seed: Seed = 0, size: Size = "full",
-    format: Annotated[Literal["png", "gif", "webp"],
-                      Query(description="file format of the full photo")] = "png",
+    format: Annotated[Literal["png", "gif", "webp", "json"],
+                      Query(description="the picture's file format, or json: its colours "
+                                        "and their shares of it")] = "png",
 ) -> Response:
     """The photo redrawn with the k colours of its palette: the preview as PNG, or the full
-    photo as an indexed PNG (or GIF, lossless WebP) to download."""
+    photo as an indexed PNG (or GIF, lossless WebP) to download; or, as JSON, the colours
+    with their shares of the redrawn picture."""
     upload = _upload(request, upload_id)
-    if size == "preview":
+    settings = None if size == "preview" else _state(request).work
+    if format == "json":
+        from fastapi.responses import JSONResponse
+
+        return JSONResponse(await _run(request, work.quantized_summary, upload, k, space,
+                                       dither, seed, settings))
+    if settings is None:
         result = await _run(request, work.quantized_preview_png, upload, k, space, dither,
                             seed)
         return _file(result, download=False)
     result = await _run(request, work.quantized_file, upload, k, space, dither, seed, format,
-                        _state(request).work)
+                        settings)
     return _file(result, download=True)
 
 
@@ -261,14 +270,23 @@ async def segment(
 async def compress(
     request: Request, upload_id: UploadId, k: K = 16, space: SpaceQ = "rgb",
     dither: Dither = False, seed: Seed = 0, size: Size = "full",
-) -> dict:
+    download: Annotated[bool, Query(description="as a JSON file to download")] = False,
+) -> Response:
     """What k colours cost and save: PNG bytes, ratio, bits per pixel, MSE, PSNR, SSIM
     and mean ΔE2000 (a lossless PSNR is null)."""
+    from fastapi.responses import JSONResponse
+
     upload = _upload(request, upload_id)
     if size == "preview":
-        return await _run(request, work.compress_preview, upload, k, space, dither, seed)
-    return await _run(request, work.compress_full, upload, k, space, dither, seed,
-                      _state(request).work)
+        report = await _run(request, work.compress_preview, upload, k, space, dither, seed)
+    else:
+        report = await _run(request, work.compress_full, upload, k, space, dither, seed,
+                            _state(request).work)
+    if not download:
+        return JSONResponse(report)
+    name = f"{work.stem(upload.name)}-compress-k{report['n_colors']}.json"
+    return _file(work.FileResult(json.dumps(report, indent=2).encode() + b"\n",
+                                 "application/json", name), download=True)
 
 
 @router.get("/api/uploads/{upload_id}/compress/sweep", tags=["jobs"], responses=ERRORS)

@@ -173,6 +173,21 @@ def quantized_preview_png(upload: Upload, k: int, space: str, dither: bool, seed
     return FileResult(_preview_png(q.to_pil()), "image/png", "preview.png")
 
 
+def quantized_summary(upload: Upload, k: int, space: str, dither: bool, seed: int,
+                      settings: Settings | None) -> dict:
+    """The colours of the preview (``settings`` None) or the full photo redrawn, with their
+    shares of the redrawn picture."""
+    if settings is None:
+        q, (h, w) = quantized_preview(upload, k, space, dither, seed), upload.preview.shape
+    else:
+        found = palette(upload, k, space, seed)
+        img = decode(upload.data, upload.name, settings.max_pixels)
+        q = quantize(img, len(found), color_space=space, dither=dither, palette=found)
+        h, w = img.shape
+    return {**q.palette.to_dict(), "width": w, "height": h, "k": k,
+            "n_colors": len(q.palette), "color_space": space, "dither": dither}
+
+
 QUANTIZED_FILES = {"png": ("PNG", "image/png"), "gif": ("GIF", "image/gif"),
                    "webp": ("WEBP", "image/webp")}
 

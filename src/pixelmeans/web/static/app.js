@@ -185,7 +185,7 @@ function updateDownloads() {
     if (a.dataset.kind === "quantize" || a.dataset.kind === "compress") query.dither = p.dither;
     if (a.dataset.kind !== "compress") query.format = a.dataset.format;
     if (a.dataset.kind !== "palette") query.size = "full";
-    else query.download = true;
+    if (a.dataset.kind === "palette" || a.dataset.kind === "compress") query.download = true;
     a.href = api(a.dataset.kind, query);
   });
 }
