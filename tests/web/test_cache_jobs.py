@@ -155,3 +155,29 @@ def test_a_busy_app_answers_503_json_with_retry_after(monkeypatch, stripes):
     assert busy.status_code == 503 and busy.headers["retry-after"]
     assert "busy" in busy.json()["error"]
     assert first["r"].status_code == 201
+
+
+def test_one_computation_per_key_and_different_keys_in_parallel():
+    upload = an_upload(4)
+    gate, calls = threading.Event(), []
+
+    def slow():
+        calls.append("slow")
+        gate.wait(10)
+        return "slow value"
+
+    results = {}
+    first = threading.Thread(target=lambda: results.update(a=upload.remembered(("k", 1), slow)))
+    twin = threading.Thread(target=lambda: results.update(b=upload.remembered(("k", 1), slow)))
+    first.start()
+    twin.start()
+    # another key is not held up by the computation in progress
+    other = threading.Thread(target=lambda: results.update(c=upload.remembered(
+        ("k", 2), lambda: "other value")))
+    other.start()
+    other.join(10)
+    assert results.get("c") == "other value" and not gate.is_set()
+    gate.set()
+    first.join(10)
+    twin.join(10)
+    assert results["a"] == results["b"] == "slow value" and calls == ["slow"]

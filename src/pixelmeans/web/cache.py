@@ -54,7 +54,8 @@ class Upload:
     histogram: ColorHistogram
     preview: RGBImage
     preview_colors: PixelColors
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    computing: dict = field(default_factory=dict, repr=False)  # a lock per key being computed
     memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
     heavy: OrderedDict = field(default_factory=OrderedDict, repr=False)
 
@@ -73,17 +74,24 @@ class Upload:
 
     def remembered(self, key: tuple, compute, *, heavy: bool = False) -> Any:
         """``compute()``, once per ``key`` (the most recent ``MEMO_ENTRIES`` are kept, or
-        ``HEAVY_ENTRIES`` of the ``heavy`` ones); one computation at a time per upload, so
-        two requests never fit the same palette twice."""
+        ``HEAVY_ENTRIES`` of the ``heavy`` ones). Two requests for the same key wait for one
+        computation; different keys compute in parallel."""
         memo, size = (self.heavy, HEAVY_ENTRIES) if heavy else (self.memo, MEMO_ENTRIES)
         with self.lock:
             if key in memo:
                 memo.move_to_end(key)
                 return memo[key]
+            key_lock = self.computing.setdefault(key, threading.Lock())
+        with key_lock:
+            with self.lock:
+                if key in memo:  # computed while this request waited
+                    return memo[key]
             value = compute()
-            memo[key] = value
-            if len(memo) > size:
-                memo.popitem(last=False)
+            with self.lock:
+                memo[key] = value
+                if len(memo) > size:
+                    memo.popitem(last=False)
+                self.computing.pop(key, None)
             return value
 
 

@@ -12,6 +12,7 @@ const state = {
   again: false,      // the controls changed while it ran
   sweepKey: null,    // the chart's parameters
   sweep: null,
+  row: null,         // the latest compression row shown
 };
 
 function params() {
@@ -162,19 +163,34 @@ async function show(p) {
     await showImage($("segments"), api("segment", { ...query, format: "png" }), mark);
     drawLegend(legend);
   }
-  if (state.again) return;
-  const row = await (await call(api("compress", { ...query, dither: p.dither,
-                                                   size: "preview" }))).json();
-  drawRow(row);
+  if (!state.again) measure(p);  // not awaited: the next slider move need not wait for it
+}
+
+// The compression row for the current k, and the chart (once per photo, space, dithering).
+let measuring = 0;
+async function measure(p) {
+  const token = ++measuring;
   const sweepKey = `${state.upload.id}:${p.space}:${p.dither}`;
-  if (state.sweepKey !== sweepKey && !state.again) {
-    const q = new URLSearchParams({ space: p.space, dither: p.dither, seed: 0 });
-    SWEEP_KS.forEach((k) => q.append("ks", k));
-    const sweep = await (await call(`/api/uploads/${state.upload.id}/compress/sweep?${q}`)).json();
-    state.sweep = sweep;
-    state.sweepKey = sweepKey;
+  try {
+    const row = await (await call(api("compress", { k: p.k, space: p.space, seed: 0,
+                                                     dither: p.dither, size: "preview" }))).json();
+    if (token !== measuring) return;  // the controls moved on meanwhile
+    drawRow(row);
+    state.row = row;
+    if (state.sweepKey !== sweepKey) {
+      state.sweepKey = sweepKey;  // claimed at once: one sweep at a time
+      state.sweep = null;
+      const q = new URLSearchParams({ space: p.space, dither: p.dither, seed: 0 });
+      SWEEP_KS.forEach((k) => q.append("ks", k));
+      const sweep = await (await call(`/api/uploads/${state.upload.id}/compress/sweep?${q}`)).json();
+      if (state.sweepKey !== sweepKey) return;
+      state.sweep = sweep;
+    }
+    drawChart(state.sweep, state.row);  // the latest row marks the current k
+  } catch (error) {
+    if (state.sweepKey === sweepKey && !state.sweep) state.sweepKey = null;
+    say(error.message, "error");
   }
-  drawChart(state.sweep, row);
 }
 
 function updateDownloads() {
