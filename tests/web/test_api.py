@@ -197,6 +197,7 @@ def test_delete_forgets_an_upload(client, stripes):
 def test_the_page_docs_and_schema_are_served_without_outside_assets(client):
     page = client.get("/")
     assert page.status_code == 200 and 'id="k"' in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
     docs = client.get("/docs")
     assert docs.status_code == 200 and "openapi.json" in docs.text
     for name in ("app.js", "style.css"):

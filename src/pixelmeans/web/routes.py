@@ -87,14 +87,24 @@ def _file(result: work.FileResult, *, download: bool) -> Response:
     return Response(result.data, media_type=result.media_type, headers=headers)
 
 
+# The pages load nothing from elsewhere, and the browser is told to hold them to it.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' blob: data:; "
+                               "style-src 'self' 'unsafe-inline'; script-src 'self' "
+                               "'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
 @router.get("/", include_in_schema=False)
 async def page() -> FileResponse:
-    return FileResponse(STATIC / "index.html", media_type="text/html")
+    return FileResponse(STATIC / "index.html", media_type="text/html", headers=PAGE_HEADERS)
 
 
 @router.get("/docs", include_in_schema=False)
 async def docs() -> FileResponse:
-    return FileResponse(STATIC / "docs.html", media_type="text/html")
+    return FileResponse(STATIC / "docs.html", media_type="text/html", headers=PAGE_HEADERS)
 
 
 @router.get("/api/limits", tags=["server"])
@@ -159,7 +169,7 @@ async def upload_file(
 @router.post("/api/uploads/url", status_code=201, tags=["uploads"], responses=ERRORS)
 async def upload_url(request: Request, source: Annotated[UrlSource, Body()]) -> UploadInfo:
     """Fetch an image from an http(s) URL. Loopback, private, link-local and multicast
-    addresses are refused unless the server was started with ``--allow-private-urls``."""
+    addresses are refused unless the server was started with `--allow-private-urls`."""
     s = _state(request).settings
     data = await _run(request, lambda: fetch_url(
         source.url, allow_private=s.allow_private_urls, timeout=s.request_timeout,
@@ -298,7 +308,7 @@ async def compress_sweep(
     = None,
     space: SpaceQ = "rgb", dither: Dither = False, seed: Seed = 0,
 ) -> list[dict]:
-    """:func:`compress` on the preview for several k (the page's chart of size and error
+    """The compression figures of the preview for several k (the page's chart of size and error
     against k)."""
     ks = list(work.SWEEP_KS) if ks is None else ks
     if any(not 1 <= k <= 256 for k in ks):
