@@ -181,3 +181,25 @@ def test_one_computation_per_key_and_different_keys_in_parallel():
     first.join(10)
     twin.join(10)
     assert results["a"] == results["b"] == "slow value" and calls == ["slow"]
+
+
+def test_an_upload_that_stalls_is_answered_408():
+    import json
+    import socket
+
+    from .conftest import RunningServer, ServerSettings
+
+    with RunningServer(ServerSettings(request_timeout=0.3)) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall(b"POST /api/uploads HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n"
+                         b"Content-Type: application/octet-stream\r\n\r\n" + b"x" * 10)
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                chunk = conn.recv(4096)  # the rest of the body never comes
+                if not chunk:
+                    break
+                answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408")
+    assert "longer than 0.3 s" in json.loads(body)["error"]
