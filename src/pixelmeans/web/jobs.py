@@ -38,7 +38,9 @@ class JobLimiter:
 
         self._anyio = anyio
         self.capacity = max_jobs + max_waiting
-        self._threads = anyio.CapacityLimiter(self.capacity)
+        # Waiting requests wait here, in the event loop, not in threads of their own (each
+        # thread that computes keeps memory arenas of its own).
+        self._threads = anyio.CapacityLimiter(max_jobs)
         self._slots = threading.BoundedSemaphore(max_jobs)  # held by the computing thread
         self.timeout = timeout
         self.admitted = 0  # requests running or waiting; only touched from the event loop

@@ -109,11 +109,14 @@ async def docs() -> FileResponse:
 
 @router.get("/api/limits", tags=["server"])
 async def limits(request: Request) -> dict:
-    """The server's limits: largest upload and image, preview size, k range."""
-    s = _state(request).settings
+    """The server's limits (largest upload and image, preview size, k range, cache size)
+    and how full its cache is."""
+    state = _state(request)
+    s = state.settings
     return {"max_upload_bytes": s.max_upload_bytes, "max_pixels": s.max_pixels,
             "preview_side": s.preview_side, "k_min": 1, "k_max": 256,
-            "allow_private_urls": s.allow_private_urls}
+            "allow_private_urls": s.allow_private_urls, "cache_bytes": s.cache_bytes,
+            "cache_bytes_used": state.cache.nbytes, "uploads_kept": len(state.cache)}
 
 
 async def _receive(request: Request) -> bytes:
