@@ -38,7 +38,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None,
 def browser():
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--headless=new"])
+                                             args=["--no-sandbox", "--headless=new",
+                                                   "--disable-dev-shm-usage"])
         yield browser
         browser.close()
 
