@@ -93,7 +93,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     Examples
     --------
-    >>> app = create_app()  # doctest: +SKIP
+    >>> app = create_app(ServerSettings(max_jobs=4))
+    >>> app.title, app.state.pixelmeans.settings.max_jobs
+    ('pixelmeans', 4)
     """
     require("fastapi", "web", "the web app")
     from fastapi import FastAPI
