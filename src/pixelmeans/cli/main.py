@@ -31,6 +31,7 @@ COMMANDS = {
     "segment": "split an image into k colour regions",
     "cluster": "cluster an image data set (e.g. MNIST)",
     "plot": "draw a chart of an image's colours (needs the 'plot' extra)",
+    "serve": "the web page and HTTP API on this machine (needs the 'web' extra)",
 }
 DESCRIPTION = """\
 K-means for the colours in images: the dominant palette of a photo, the photo redrawn
