@@ -42,7 +42,7 @@ def test_json_matches_library(capsys):
     doc = json.loads(out)
     assert doc["source"] == PHOTO
     assert [c["hex"] for c in doc["colors"]] == extract_palette(PHOTO, 5, random_state=2).hex
-    assert set(doc["colors"][0]) == {"hex", "rgb", "weight"}
+    assert set(doc["colors"][0]) == {"hex", "rgb", "share", "weight"}
 
 
 @pytest.mark.parametrize(("fmt", "start"), [("css", ":root {"), ("gpl", "GIMP Palette"),
