@@ -19,9 +19,17 @@ def delta_e_2000(a, b) -> np.ndarray:
     >>> round(float(delta_e_2000([0, 0, 0], [255, 255, 255])), 1)
     100.0
     """
+    return delta_e_2000_lab(lab_of(a), lab_of(b))
+
+
+def lab_of(rgb8) -> np.ndarray:
+    """CIELAB (D65) of ``uint8`` sRGB colours, for repeated :func:`delta_e_2000_lab`."""
+    return rgb_to_lab(np.asarray(rgb8, dtype=np.float64) / 255.0)
+
+
+def delta_e_2000_lab(lab_a, lab_b) -> np.ndarray:
+    """CIEDE2000 between CIELAB colours (broadcast), by scikit-image."""
     from skimage.color import deltaE_ciede2000
 
-    lab_a = rgb_to_lab(np.asarray(a, dtype=np.float64) / 255.0)
-    lab_b = rgb_to_lab(np.asarray(b, dtype=np.float64) / 255.0)
-    lab_a, lab_b = np.broadcast_arrays(lab_a, lab_b)
+    lab_a, lab_b = np.broadcast_arrays(np.asarray(lab_a), np.asarray(lab_b))
     return np.asarray(deltaE_ciede2000(lab_a, lab_b, channel_axis=-1), dtype=np.float64)
