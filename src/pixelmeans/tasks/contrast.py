@@ -14,12 +14,13 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..errors import InvalidParameterError
 from ..image.colorspace import to_hex
 from ..image.difference import delta_e_2000
-from ..image.load import as_image
+from ..image.load import DEFAULT_MAX_PIXELS, as_image
 from ..image.vision import DEFICIENCIES, simulate
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_LARGE, AAA_NORMAL, contrast_ratio
-from ..params import Interval, Real, validated
+from ..params import Integral, Interval, Real, validated
 from ..render.cards import contrast_grid, vision_preview, wcag_level
 from ..render.palette_files import is_palette_file
 from ..render.table import text_table
@@ -182,10 +183,11 @@ def _is_given_palette(source) -> bool:
     return isinstance(source, Sequence) and bool(source) and isinstance(source[0], str)
 
 
-@validated({**PALETTE_CONSTRAINTS, "threshold": [Interval(Real, 0, 100)]})
+@validated({**PALETTE_CONSTRAINTS, "threshold": [Interval(Real, 0, 100)],
+            "max_pixels": [Interval(Integral, 1, None)]})
 def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str] = DEFICIENCIES,
                     threshold: float = CONFUSABLE_DELTA_E, color_space: str = DEFAULT_COLOR_SPACE,
-                    random_state=0) -> ContrastReport:
+                    random_state=0, max_pixels: int = DEFAULT_MAX_PIXELS) -> ContrastReport:
     """WCAG contrast of every pair of palette colours, and colour-vision simulations.
 
     Parameters
@@ -198,6 +200,10 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
         Deficiencies to simulate (Machado et al. 2009, severity 1); empty for none.
     threshold : float, default 10
         Pairs closer than this CIEDE2000 distance under a simulation are flagged.
+    color_space, random_state
+        As for :func:`pixelmeans.quantize`.
+    max_pixels : int, default 250 million
+        Refuse larger images.
 
     Examples
     --------
@@ -207,16 +213,14 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
     """
     unknown = [d for d in simulate_vision if d not in DEFICIENCIES]
     if unknown:
-        from ..errors import InvalidParameterError
-
         msg = f"simulate: expected some of {', '.join(DEFICIENCIES)}; got {unknown[0]!r}"
         raise InvalidParameterError(msg)
     quantized = None
     if _is_given_palette(source):
         palette = as_palette(source)
     else:
-        quantized = quantize(as_image(source), n_colors, color_space=color_space,
-                             random_state=random_state)
+        quantized = quantize(as_image(source, max_pixels=max_pixels), n_colors,
+                             color_space=color_space, random_state=random_state)
         palette = quantized.palette
     colors = palette.colors
     ratios = contrast_ratio(colors[:, None, :], colors[None, :, :])
