@@ -94,9 +94,9 @@ def test_every_format_reads_back(fmt, colors):
 
 
 def test_unreadable_palette_files_say_so():
-    with pytest.raises(InvalidParameterError, match="x.txt: no colours found"):
+    with pytest.raises(InvalidParameterError, match=r"x\.txt: no colours found"):
         read_palette(b"hello", "x.txt")
-    with pytest.raises(InvalidParameterError, match="y.ase: not a palette file"):
+    with pytest.raises(InvalidParameterError, match=r"y\.ase: not a palette file"):
         read_palette(b"ASEF\x00\x01", "y.ase")
 
 
