@@ -103,3 +103,20 @@ def test_card_shows_every_colour():
     pixels = np.asarray(p.card()).reshape(-1, 3)
     for rgb in p.colors:
         assert (pixels == rgb).all(axis=1).sum() > 1000  # a tile of each colour
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_alpha_threshold_decides_which_pixels_count(tmp_path, as_file):
+    from PIL import Image
+
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[:, :5] = (200, 0, 0, 255)  # opaque red
+    rgba[:, 5:] = (0, 0, 200, 150)  # blue at alpha 150
+    source = rgba
+    if as_file:
+        source = tmp_path / "a.png"
+        Image.fromarray(rgba, "RGBA").save(source)
+    assert sorted(extract_palette(source, 2).hex) == ["#0000c8", "#c80000"]  # default 128
+    assert extract_palette(source, 2, min_alpha=200).hex == ["#c80000"]
+    with pytest.raises(InvalidParameterError, match="min_alpha"):
+        extract_palette(source, 2, min_alpha=256)

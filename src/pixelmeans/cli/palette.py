@@ -70,6 +70,9 @@ def configure(sub: argparse.ArgumentParser) -> None:
                      default=default_of(extract_palette, "exclude_within"),
                      help="CIEDE2000 distance that counts as near for --exclude "
                           "(default: %(default)s)")
+    sub.add_argument("--min-alpha", type=int, metavar="A", choices=range(256),
+                     default=default_of(extract_palette, "min_alpha"),
+                     help="pixels at least this opaque (0-255) count (default: %(default)s)")
     sub.add_argument("--full-decode", action="store_true",
                      help="decode every pixel of a large JPEG (by default one of 2 MP or "
                           "more is decoded at reduced size: several times faster, nearly the "
@@ -84,7 +87,7 @@ def _options(args: argparse.Namespace) -> dict:
     return {"color_space": args.space, "random_state": args.seed,
             "max_pixels": args.max_pixels, "full_decode": args.full_decode,
             "fixed_colors": args.lock, "exclude": exclude,
-            "exclude_within": args.exclude_within}
+            "exclude_within": args.exclude_within, "min_alpha": args.min_alpha}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -185,7 +188,8 @@ def _run_batch(args: argparse.Namespace) -> int:
                                  full_decode=args.full_decode, progress=bar,
                                  fixed_colors=options["fixed_colors"],
                                  exclude=options["exclude"],
-                                 exclude_within=options["exclude_within"])
+                                 exclude_within=options["exclude_within"],
+                                 min_alpha=options["min_alpha"])
     results = [r if r.palette is None else r.with_palette(r.palette.sorted(args.sort_by))
                for r in results]
     if args.swatch:

@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import InvalidParameterError, OutputExistsError, PixelmeansError
+from ..image.alpha import LOADER_ALPHA
 from ..image.exclusion import DEFAULT_WITHIN
 from ..image.formats import READABLE_SUFFIXES
 from ..image.histogram import ColorHistogram, color_histogram, empty_histogram
@@ -100,7 +101,8 @@ def palette_job(path, n_colors, color_space, random_state, max_pixels,
     ``filters``: ``fixed_colors`` (checked colours), ``exclude`` and ``exclude_within``."""
     filters = filters or {}
     try:
-        image = load_for_palette(path, max_pixels=max_pixels, full_decode=full_decode)
+        image = load_for_palette(path, max_pixels=max_pixels, full_decode=full_decode,
+                                 min_alpha=filters.get("min_alpha", LOADER_ALPHA))
         hist = filtered(color_histogram(image), filters.get("exclude"),
                         filters.get("exclude_within", 0.0), image.source)
         palette = fit_palette(hist, n_colors, color_space, random_state, image.source,
@@ -155,10 +157,11 @@ def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None 
                    max_pixels: int = DEFAULT_MAX_PIXELS, full_decode: bool = False,
                    progress: Progress | None = None, fixed_colors=None,
                    exclude: Sequence[str] | None = None,
-                   exclude_within: float = DEFAULT_WITHIN) -> list[BatchResult]:
+                   exclude_within: float = DEFAULT_WITHIN,
+                   min_alpha: int = LOADER_ALPHA) -> list[BatchResult]:
     """One palette per image, extracted where the image is read (large JPEGs decoded at
     reduced size unless ``full_decode``, as :func:`pixelmeans.extract_palette` does, with
-    its ``fixed_colors``, ``exclude`` and ``exclude_within``).
+    its ``fixed_colors``, ``exclude``, ``exclude_within`` and ``min_alpha``).
 
     Examples
     --------
@@ -173,7 +176,7 @@ def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None 
     [(False, None), (True, ['#ff0000'])]
     """
     runner = runner or Runner()
-    filters = {"exclude": exclude, "exclude_within": exclude_within,
+    filters = {"exclude": exclude, "exclude_within": exclude_within, "min_alpha": min_alpha,
                "fixed_colors": None if fixed_colors is None
                else given_colors(fixed_colors, name="fixed_colors")}
     return _in_order(runner, palette_job, [str(p) for p in paths],

@@ -24,6 +24,7 @@ from ..cluster.core.fixed import fit_kmeans_fixed
 from ..errors import InvalidParameterError
 from ..files.atomic import write_atomically
 from ..files.read import read_regular_file
+from ..image.alpha import LOADER_ALPHA, with_alpha_threshold
 from ..image.colorspace import COLOR_SPACES, from_srgb, parse_hex, to_hex, to_srgb, to_uint8
 from ..image.cylindrical import rgb_to_oklch
 from ..image.exclusion import DEFAULT_WITHIN, excluded_colors, without_colors
@@ -409,15 +410,20 @@ def palette_from_histogram(hist: ColorHistogram, n_colors: int = 8, *,
 
 
 def load_for_palette(image, *, max_pixels: int = DEFAULT_MAX_PIXELS,
-                     full_decode: bool = False) -> RGBImage:
+                     full_decode: bool = False, min_alpha: int = LOADER_ALPHA) -> RGBImage:
     """The image a palette is taken from: a large JPEG file, bytes or download decoded at
-    reduced size (see ``PALETTE_DECODE_PIXELS``) unless ``full_decode``."""
-    return as_image(image, max_pixels=max_pixels,
-                    draft_pixels=None if full_decode else PALETTE_DECODE_PIXELS)
+    reduced size (see ``PALETTE_DECODE_PIXELS``) unless ``full_decode``; pixels with alpha
+    of at least ``min_alpha`` count."""
+    draft = None if full_decode else PALETTE_DECODE_PIXELS
+    if min_alpha != LOADER_ALPHA:
+        return with_alpha_threshold(image, min_alpha, max_pixels=max_pixels,
+                                    draft_pixels=draft)
+    return as_image(image, max_pixels=max_pixels, draft_pixels=draft)
 
 
 @validated({**PALETTE_CONSTRAINTS, "max_pixels": [Interval(Integral, 1, None)],
-            "full_decode": [Boolean()], "exclude_within": [Interval(Real, 0, 100)]})
+            "full_decode": [Boolean()], "exclude_within": [Interval(Real, 0, 100)],
+            "min_alpha": [Interval(Integral, 0, 255)]})
 def extract_palette(
     image,
     n_colors: int = 8,
@@ -429,6 +435,7 @@ def extract_palette(
     fixed_colors=None,
     exclude: Sequence[str] | None = None,
     exclude_within: float = DEFAULT_WITHIN,
+    min_alpha: int = LOADER_ALPHA,
 ) -> Palette:
     """The ``n_colors`` dominant colours of an image, with their shares.
 
@@ -466,6 +473,9 @@ def extract_palette(
         nothing would be left, nothing is excluded (with a :class:`PaletteWarning`).
     exclude_within : float, default 10
         The CIEDE2000 distance that counts as "near" for ``exclude``.
+    min_alpha : int, default 128
+        Pixels with at least this opacity (0-255) count; 255 counts only fully opaque
+        pixels, 0 every pixel.
 
     Returns
     -------
@@ -481,6 +491,7 @@ def extract_palette(
     (['#000000', '#ff0000'], [0.7, 0.3])
     """
     fixed = None if fixed_colors is None else given_colors(fixed_colors, name="fixed_colors")
-    img = load_for_palette(image, max_pixels=max_pixels, full_decode=full_decode)
+    img = load_for_palette(image, max_pixels=max_pixels, full_decode=full_decode,
+                           min_alpha=min_alpha)
     hist = filtered(color_histogram(img), exclude, exclude_within, img.source)
     return fit_palette(hist, n_colors, color_space, random_state, img.source, fixed)
