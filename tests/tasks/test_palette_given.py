@@ -117,6 +117,7 @@ def test_alpha_threshold_decides_which_pixels_count(tmp_path, as_file):
         source = tmp_path / "a.png"
         Image.fromarray(rgba, "RGBA").save(source)
     assert sorted(extract_palette(source, 2).hex) == ["#0000c8", "#c80000"]  # default 128
-    assert extract_palette(source, 2, min_alpha=200).hex == ["#c80000"]
+    with pytest.warns(PaletteWarning, match="only 1 distinct colours"):
+        assert extract_palette(source, 2, min_alpha=200).hex == ["#c80000"]
     with pytest.raises(InvalidParameterError, match="min_alpha"):
         extract_palette(source, 2, min_alpha=256)
