@@ -31,6 +31,18 @@ def font(size: int) -> FontType:
         return ImageFont.load_default()
 
 
+def short_name(source: str) -> str:
+    """A source as a card shows it: the file name of a path, the rest as it is.
+
+    Examples
+    --------
+    >>> short_name("/photos/2024/cat.jpg"), short_name("<array>")
+    ('cat.jpg', '<array>')
+    """
+    return source.rstrip("/").rsplit("/", 1)[-1] if "/" in source and "://" not in source \
+        else source
+
+
 def _text(draw: ImageDraw.ImageDraw, xy, text: str, size: int, fill) -> None:
     draw.text(xy, text, font=font(size), fill=tuple(int(v) for v in fill))
 
@@ -67,7 +79,7 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
     card = Image.new("RGB", (width, height), PAPER)
     draw = ImageDraw.Draw(card)
     if title:
-        _text(draw, (MARGIN, MARGIN - 2), f"{title} · {k} colours", 16, INK)
+        _text(draw, (MARGIN, MARGIN - 2), f"{short_name(title)} · {k} colours", 16, INK)
     for i, (rgb, share) in enumerate(zip(np.asarray(colors), shares, strict=True)):
         x = MARGIN + (i % columns) * (tile_w + GAP)
         y = top + (i // columns) * (tile_h + GAP)
@@ -116,19 +128,21 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
     Examples
     --------
     >>> contrast_grid(np.array([[0, 0, 0], [255, 255, 255]], np.uint8), cell=40).size
-    (148, 148)
+    (160, 160)
     """
     k = len(colors)
-    head = cell // 2 + 16
+    head = cell // 2 + 28  # room for a hex code beside each row
     size = head + k * cell + 2 * MARGIN
     grid = Image.new("RGB", (size, size), PAPER)
     draw = ImageDraw.Draw(grid)
     x0 = y0 = MARGIN + head
-    for i, rgb in enumerate(np.asarray(colors)):
-        fill = tuple(int(v) for v in rgb)
-        draw.rectangle((x0 + i * cell + 6, MARGIN, x0 + (i + 1) * cell - 7, y0 - 8), fill=fill)
-        draw.rectangle((MARGIN, y0 + i * cell + 6, x0 - 8, y0 + (i + 1) * cell - 7), fill=fill)
     big, small = max(10, cell // 5), max(9, cell // 7)
+    for i, rgb in enumerate(np.asarray(colors)):
+        fill, ink, code = tuple(int(v) for v in rgb), _ink_on(rgb), to_hex([rgb])[0]
+        draw.rectangle((x0 + i * cell + 6, MARGIN, x0 + (i + 1) * cell - 7, y0 - 8), fill=fill)
+        _text(draw, (x0 + i * cell + 10, MARGIN + 4), code, small, ink)
+        draw.rectangle((MARGIN, y0 + i * cell + 6, x0 - 8, y0 + (i + 1) * cell - 7), fill=fill)
+        _text(draw, (MARGIN + 4, y0 + i * cell + 10), code, small, ink)
     for row, fg in enumerate(np.asarray(colors)):
         for col, bg in enumerate(np.asarray(colors)):
             x, y = x0 + col * cell, y0 + row * cell

@@ -55,7 +55,7 @@ class ContrastReport:
     simulated : dict of str to ndarray of shape (k, 3)
         The palette as seen with each simulated deficiency.
     confusable : list of Confusable
-        Pairs closer than ΔE2000 10 under a simulation.
+        Pairs at least ΔE2000 10 apart with normal vision but closer under a simulation.
     quantized : Quantized or None
         The image redrawn with the palette (when an image was given), for the preview.
     """
@@ -114,12 +114,12 @@ class ContrastReport:
 
     def _confusable_text(self) -> str:
         if not self.confusable:
-            return (f"no two colours closer than ΔE2000 {CONFUSABLE_DELTA_E:g} with "
+            return (f"no two colours become closer than ΔE2000 {CONFUSABLE_DELTA_E:g} with "
                     f"{', '.join(self.simulated)}\n")
         hexes = self.palette.hex
         rows = [[c.deficiency, hexes[c.first], hexes[c.second], f"{c.delta_e:.1f}",
                  f"{c.delta_e_normal:.1f}"] for c in self.confusable]
-        return "hard to tell apart (ΔE2000 < 10 as simulated):\n" + text_table(
+        return "become hard to tell apart (ΔE2000 < 10 as simulated):\n" + text_table(
             ["vision", "colour", "colour", "ΔE seen", "ΔE normal"], rows, left=(0, 1, 2))
 
     def grid(self, cell: int = 84) -> Image.Image:
@@ -137,7 +137,7 @@ class ContrastReport:
             rows.append((label, colors, image))
         hexes = self.palette.hex
         notes = [f"{c.deficiency}: {hexes[c.first]} and {hexes[c.second]} look alike "
-                 f"(ΔE2000 {c.delta_e:.1f}, normally {c.delta_e_normal:.1f})"
+                 f"(CIEDE2000 {c.delta_e:.1f}, normally {c.delta_e_normal:.1f})"
                  for c in self.confusable[:6]]
         return vision_preview(rows, width=width, notes=notes)
 
@@ -154,7 +154,9 @@ def _small_labels(labels: np.ndarray) -> np.ndarray:
 
 def confusable_pairs(colors: np.ndarray, simulated: dict[str, np.ndarray],
                      threshold: float = CONFUSABLE_DELTA_E) -> list[Confusable]:
-    """Pairs of colours closer than ``threshold`` (ΔE2000) under each simulation.
+    """Pairs of colours that become hard to tell apart: at least ``threshold`` (ΔE2000)
+    apart with normal vision, closer than that under a simulation. (Pairs already closer
+    with normal vision are the palette's own near-duplicates, not a colour-vision issue.)
 
     Examples
     --------
@@ -168,7 +170,7 @@ def confusable_pairs(colors: np.ndarray, simulated: dict[str, np.ndarray],
     found = []
     for deficiency, seen in simulated.items():
         delta = delta_e_2000(seen[i], seen[j])
-        for n in np.flatnonzero(delta < threshold):
+        for n in np.flatnonzero((delta < threshold) & (normal >= threshold)):
             found.append(Confusable(deficiency, int(i[n]), int(j[n]), float(delta[n]),
                                     float(normal[n])))
     return found
@@ -199,7 +201,8 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
     simulate_vision : names from "protanopia", "deuteranopia", "tritanopia"
         Deficiencies to simulate (Machado et al. 2009, severity 1); empty for none.
     threshold : float, default 10
-        Pairs closer than this CIEDE2000 distance under a simulation are flagged.
+        Pairs at least this CIEDE2000 distance apart with normal vision and closer under a
+        simulation are flagged.
     color_space, random_state
         As for :func:`pixelmeans.quantize`.
     max_pixels : int, default 250 million

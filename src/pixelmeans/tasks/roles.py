@@ -31,7 +31,7 @@ from ..image.colorspace import to_hex, to_uint8
 from ..image.cylindrical import oklch_to_rgb, rgb_to_hsl, rgb_to_oklch
 from ..image.wcag import BODY_CONTRAST, TITLE_CONTRAST, readable_text
 from ..params import Integral, Interval, Options, validated
-from ..render.cards import roles_card
+from ..render.cards import roles_card, short_name
 from ..render.table import text_table
 from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, extract_palette
 
@@ -158,7 +158,8 @@ class Roles:
                           np.array([r.body_text for r in self.roles]),
                           ["synthesised" if r.synthesized else f"{r.share:.1%} of the image"
                            for r in self.roles],
-                          width=width, heading=f"{self.palette.source} · roles in {self.space}")
+                          width=width,
+                          heading=f"{short_name(self.palette.source)} · roles in {self.space}")
 
 
 def _kebab(name: str) -> str:
