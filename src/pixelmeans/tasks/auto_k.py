@@ -48,7 +48,7 @@ PROBE_BITS = 5
 PROBE_EXACT_COLORS = 4096  # fewer distinct colours are probed as they are
 DEFAULT_MAX_K = 256
 MAX_EXACT_FITS = 4
-DEFAULT_SLOPE = 0.5
+DEFAULT_SLOPE = 0.45  # error ≈ a·k^-0.45: the bundled photos' curves have 0.3 to 0.5
 SAMPLE_PIXELS = 30_000
 PROBE_ITERATIONS = 60
 BRACKET_SHARE = 0.04
@@ -197,7 +197,7 @@ class _Prober:
         return self.seen[k]
 
     def slope(self) -> float:
-        """The exponent b of error ≈ a·k^(-b) through the probes (0.5 with too few)."""
+        """The exponent b of error ≈ a·k^(-b) through the probes (DEFAULT_SLOPE with too few)."""
         ks = np.array([k for k, e in self.seen.items() if e > 0], dtype=np.float64)
         if ks.size < 2:
             return DEFAULT_SLOPE
@@ -219,7 +219,8 @@ def interpolated_search(error: Callable[[int], float], target: float, k_max: int
     """The smallest k in ``[1, k_max]`` with ``error(k) <= target`` for an error that falls
     with k roughly as a power law: each probe is placed where the line through the two
     nearest probes in log-log coordinates meets the target (bisection when that falls
-    outside the bracket), so a few probes find it, not log2(k_max). Stops when the bracket
+    outside the bracket; from the first probe alone, along the typical slope
+    ``DEFAULT_SLOPE``), so a few probes find it, not log2(k_max). Stops when the bracket
     is one k wide or within ``BRACKET_SHARE`` of k (the fits' own noise is larger than
     that). Returns ``(k, met)``.
 
@@ -228,7 +229,7 @@ def interpolated_search(error: Callable[[int], float], target: float, k_max: int
     >>> calls = []
     >>> f = lambda k: calls.append(k) or 40 * k ** -0.6
     >>> interpolated_search(f, 3.0, 256), calls  # 40·k^-0.6 <= 3 from k = 74.99
-    ((75, True), [8, 32, 78, 55, 66, 72, 75])
+    ((75, True), [8, 166, 78, 43, 60, 69, 73, 75])
     """
     low, high = 0, None  # largest k known to miss, smallest k known to meet
     points: dict[int, float] = {}
@@ -256,21 +257,22 @@ def interpolated_search(error: Callable[[int], float], target: float, k_max: int
 
 def _next_probe(points: dict[int, float], low: int, high: int | None, target: float,
                 k_max: int) -> int:
-    if high is None:  # no hit yet: extrapolate upwards, at least doubling
+    if high is None:  # no hit yet: extrapolate upwards, at least +50%
         ks = sorted(points)
-        guess = (_toward(ks[-2], points[ks[-2]], ks[-1], points[ks[-1]], target)
-                 if len(ks) > 1 else 4 * ks[-1])
-        return int(min(k_max, max(2 * low, np.ceil(guess))))
+        if len(ks) > 1:
+            guess = _toward(ks[-2], points[ks[-2]], ks[-1], points[ks[-1]], target)
+        else:  # one probe: the typical slope of photos' error curves
+            guess = ks[-1] * (points[ks[-1]] / target) ** (1 / DEFAULT_SLOPE)
+        return int(min(k_max, max(np.ceil(1.5 * low), np.ceil(guess))))
     if low == 0:  # every probe met it: extrapolate downwards
         ks = sorted(points)
-        guess = (_toward(ks[0], points[ks[0]], ks[1], points[ks[1]], target)
-                 if len(ks) > 1 else high / 4)
+        if len(ks) > 1:
+            guess = _toward(ks[0], points[ks[0]], ks[1], points[ks[1]], target)
+        else:
+            guess = ks[0] * (points[ks[0]] / target) ** (1 / DEFAULT_SLOPE)
         return int(max(1, min(high - 1, np.floor(guess))))
-    guess = _toward(low, points[low], high, points[high], target)
-    k = int(np.ceil(guess))
-    if not low < k < high:
-        k = (low + high) // 2
-    return k
+    k = int(np.ceil(_toward(low, points[low], high, points[high], target)))
+    return k if low < k < high else (low + high) // 2
 
 
 def _delta_e_search(hist: ColorHistogram, max_delta_e: float, k_max: int, color_space: str,
