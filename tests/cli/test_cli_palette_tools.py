@@ -70,6 +70,13 @@ def test_quantize_k_auto_max_bytes(capsys, tmp_path):
     (["palette", str(DATA), "--format", "css"], "--format css holds one palette"),
     (["palette", str(DATA), "--swatch", "cards.png"], "--swatch names a folder"),
     (["contrast", PHOTO, "--simulate", "colourblind"], "'colourblind' is not one of"),
+    (["palette", PHOTO, "--lock", "orange"],
+     "fixed_colors: 'orange' is neither hex codes (#rrggbb) nor a palette file"),
+    (["palette", PHOTO, "--exclude", "whit"], "exclude: 'whit' is not 'white', 'black'"),
+    (["palette", PHOTO, "-k", "auto", "--max-delta-e", "0"],
+     "'max_delta_e' parameter of auto_palette must be a float in the range (0, 100)"),
+    (["palette", PHOTO, "-k", "40", "--format", "swatches", "-o", "x.swatches"],
+     "Procreate palettes hold at most 30 colours; this one has 40"),
 ])
 def test_refusals(capsys, argv, message):
     status, _, err = run(capsys, *argv)

@@ -53,4 +53,5 @@ def auto_target(args: argparse.Namespace) -> dict:
             msg = "give either --max-delta-e or --max-bytes, not both"
             raise InvalidParameterError(msg)
         return {"max_bytes": max_bytes}
-    return {"max_delta_e": args.max_delta_e or DEFAULT_MAX_DELTA_E}
+    return {"max_delta_e": DEFAULT_MAX_DELTA_E if args.max_delta_e is None
+            else args.max_delta_e}

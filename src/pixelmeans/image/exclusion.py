@@ -7,10 +7,12 @@ K-means.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import InvalidParameterError
 from .colorspace import parse_hex
 from .difference import delta_e_2000
 from .histogram import ColorHistogram
@@ -19,6 +21,7 @@ NAMED_COLORS = {"white": (255, 255, 255), "black": (0, 0, 0)}
 # ΔE2000 of 10 from pure white reaches the grey #d1d1d1, from pure black #282828 (and
 # the tinted colours as near to them as the eye judges): "near-white" and "near-black".
 DEFAULT_WITHIN = 10.0
+_HEXLIKE = re.compile(r"^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 def excluded_colors(names: Sequence[str]) -> np.ndarray:
@@ -29,8 +32,14 @@ def excluded_colors(names: Sequence[str]) -> np.ndarray:
     >>> excluded_colors(["white", "#003366"]).tolist()
     [[255, 255, 255], [0, 51, 102]]
     """
-    return np.array([NAMED_COLORS.get(n.strip().lower()) or parse_hex(n) for n in names],
-                    dtype=np.uint8).reshape(-1, 3)
+    colors = []
+    for name in names:
+        named = NAMED_COLORS.get(name.strip().lower())
+        if named is None and not _HEXLIKE.match(name.strip()):
+            msg = f"exclude: {name!r} is not 'white', 'black' or a hex colour (#rrggbb)"
+            raise InvalidParameterError(msg)
+        colors.append(named or parse_hex(name))
+    return np.array(colors, dtype=np.uint8).reshape(-1, 3)
 
 
 def without_colors(hist: ColorHistogram, colors: np.ndarray,

@@ -99,6 +99,8 @@ class ContrastReport:
         symmetric) and the confusable pairs; ``"json"``; ``"csv"``."""
         if fmt == "json":
             return json.dumps(self.to_dict(), indent=2) + "\n"
+        if len(self.palette) < 2 and fmt == "text":
+            return f"{self.palette.hex[0]}: one colour, no pairs to compare\n"
         rows = [[p["text"], p["background"], f"{p['ratio']:.2f}", wcag_level(p["ratio"]),
                  _yes(p["aa_normal"]), _yes(p["aa_large"]), _yes(p["aaa_normal"]),
                  _yes(p["aaa_large"])]

@@ -233,6 +233,9 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
     elif isinstance(value, str) and "#" in value and not Path(value).exists():
         colors = np.array([parse_hex(t) for t in value.replace(",", " ").split()], np.uint8)
     elif isinstance(value, str | os.PathLike):
+        if not Path(value).exists():
+            msg = f"{name}: {str(value)!r} is neither hex codes (#rrggbb) nor a palette file"
+            raise InvalidParameterError(msg)
         data = read_regular_file(value, max_bytes=1 << 24, error=InvalidParameterError)
         colors = read_palette(data, str(value))
     elif isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
