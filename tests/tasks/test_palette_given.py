@@ -62,7 +62,7 @@ def test_given_colours_are_checked():
     assert given_colors(["#fff", "#FFFFFF", "#000"]).tolist() == [[255, 255, 255], [0, 0, 0]]
     with pytest.raises(InvalidParameterError, match="float colours must lie in"):
         given_colors(np.array([[0.0, 0.5, 2.0]]))
-    with pytest.raises(InvalidParameterError, match="'missing.gpl' is neither hex codes"):
+    with pytest.raises(InvalidParameterError, match=r"'missing\.gpl' is neither hex codes"):
         as_palette("missing.gpl")
 
 

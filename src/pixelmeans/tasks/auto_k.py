@@ -53,6 +53,9 @@ SAMPLE_PIXELS = 30_000
 PROBE_ITERATIONS = 60
 BRACKET_SHARE = 0.04
 AIM = 0.98  # probes aim a little under the target, so the bracket closes from both sides
+# A miss within 1 % of the target is within the noise of one probe's fit (its single seeding
+# moves the error by about that much): k is not resolved further.
+NOISE_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,10 @@ def interpolated_search(error: Callable[[int], float], target: float, k_max: int
     nearest probes in log-log coordinates meets the target (bisection when that falls
     outside the bracket; from the first probe alone, along the typical slope
     ``DEFAULT_SLOPE``), so a few probes find it, not log2(k_max). Stops when the bracket
-    is one k wide or within ``BRACKET_SHARE`` of k (the fits' own noise is larger than
-    that). Returns ``(k, met)``.
+    is one k wide or within ``BRACKET_SHARE`` of k, or when the miss below it is within
+    ``NOISE_SHARE`` of the target (the fits' own noise is larger than that; then the k
+    where the line through the bracket meets the target, for the caller to check).
+    Returns ``(k, met)``.
 
     Examples
     --------
@@ -246,6 +251,10 @@ def interpolated_search(error: Callable[[int], float], target: float, k_max: int
                 return k_max, False
         if high is not None and high - low <= max(1.0, BRACKET_SHARE * high):
             return high, True
+        if high is not None and low > 0 and points[low] <= (1 + NOISE_SHARE) * target:
+            # Within the noise: where the two probes' line meets the target, unprobed.
+            k = np.ceil(_toward(low, points[low], high, points[high], target))
+            return int(np.clip(k, low + 1, high)), True
         # Interpolation creeps up on one side of a curved error; after two probes on the
         # same side of a bracket, bisect instead.
         creeping = high is not None and low > 0 and len(sides) > 2 and \
