@@ -59,6 +59,7 @@ BIN_BITS = 6
 COARSE_SEEDINGS = 3
 DEFAULT_COLOR_SPACE = "rgb"
 SORT_KEYS = ("share", "lightness", "hue")
+LOCKED_SEEDINGS = 3  # seedings of a fit around locked colours (the best is kept)
 # Suffix of a palette file, and the format it is saved in.
 FILE_FORMATS = {".json": "json", ".css": "css", ".gpl": "gpl", ".txt": "hex", ".hex": "hex",
                 ".scss": "scss", **{suffix: fmt for fmt, suffix in BINARY_FORMATS.items()}}
@@ -364,7 +365,7 @@ def _fit_with_fixed(hist: ColorHistogram, n_colors: int, color_space: str, rando
     F = np.ascontiguousarray(from_srgb(fixed / 255.0, color_space), dtype=X.dtype)
     n_free = min(n_colors - len(fixed), X.shape[0])
     fit = fit_kmeans_fixed(X, F, len(fixed) + n_free, sample_weight=weights,
-                           n_init=COARSE_SEEDINGS, random_state=random_state)
+                           n_init=LOCKED_SEEDINGS, random_state=random_state)
     free = to_uint8(np.clip(to_srgb(fit.centers[len(fixed):], color_space), 0, 1))
     centers = np.concatenate([fixed, free])
     shares = np.bincount(fit.labels, weights=weights, minlength=len(centers))
