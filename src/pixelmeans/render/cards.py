@@ -19,6 +19,8 @@ INK = (24, 24, 24)
 FAINT = (110, 110, 110)
 MARGIN = 16
 GAP = 8
+# Tiles a row on a palette card, by the number of colours: (at most this many, columns).
+CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -69,10 +71,11 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
     ('RGB', 720)
     """
     k = len(colors)
-    columns = min(k, 6 if k > 8 else 4)
+    columns = min(k, next(c for limit, c in CARD_COLUMNS if k <= limit))
     rows = math.ceil(k / columns)
     tile_w = (width - 2 * MARGIN - (columns - 1) * GAP) // columns
-    tile_h = max(72, tile_w * 2 // 3)
+    tile_h = max(40, tile_w * 2 // 3)
+    big, small = (20, 16) if columns <= 6 else (12, 10)
     top = MARGIN + (24 if title else 0)
     strip = 28
     height = top + rows * (tile_h + GAP) + strip + MARGIN
@@ -85,9 +88,10 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
         y = top + (i // columns) * (tile_h + GAP)
         draw.rectangle((x, y, x + tile_w - 1, y + tile_h - 1), fill=tuple(int(v) for v in rgb))
         ink = _ink_on(rgb)
-        _text(draw, (x + 10, y + 10), to_hex([rgb])[0], 20, ink)
+        pad = 10 if columns <= 6 else 4
+        _text(draw, (x + pad, y + pad), to_hex([rgb])[0], big, ink)
         mark = "  locked" if locked is not None and locked[i] else ""
-        _text(draw, (x + 10, y + tile_h - 28), f"{share:.1%}{mark}", 16, ink)
+        _text(draw, (x + pad, y + tile_h - small - 2 * pad), f"{share:.1%}{mark}", small, ink)
     y = top + rows * (tile_h + GAP)
     card.paste(share_strip(colors, shares, width - 2 * MARGIN, strip), (MARGIN, y))
     return card
