@@ -49,7 +49,13 @@ def rgb_to_oklch(rgb8) -> np.ndarray:
 
 def oklch_to_rgb(lch) -> np.ndarray:
     """OKLCH to sRGB floats in [0, 1], brought into the gamut by reducing chroma (the hue
-    and lightness are kept, as CSS Color 4 gamut mapping does)."""
+    and lightness are kept, as CSS Color 4 gamut mapping does).
+
+    Examples
+    --------
+    >>> (oklch_to_rgb([0.627955, 0.257683, 29.234]) * 255).round().tolist()  # sRGB red
+    [255.0, 0.0, 0.0]
+    """
     lch = np.asarray(lch, dtype=np.float64)
     low = np.zeros(lch.shape[:-1])
     high = lch[..., 1].copy()

@@ -101,7 +101,14 @@ def roles_card(names: Sequence[str], colors: np.ndarray, titles: np.ndarray,
                bodies: np.ndarray, notes: Sequence[str], *, width: int = 840,
                heading: str = "") -> Image.Image:
     """One tile per role: its name, hex code and a note (e.g. "synthesised") in the role's
-    title text colour, and a line of body text in its body text colour."""
+    title text colour, and a line of body text in its body text colour.
+
+    Examples
+    --------
+    >>> white, black = np.array([[255, 255, 255]]), np.array([[0, 0, 0]])
+    >>> roles_card(["Vibrant"], black, white, white, [""], width=300).size
+    (300, 164)
+    """
     k = len(names)
     columns = min(k, 4)
     rows = math.ceil(k / columns)
@@ -179,7 +186,14 @@ def wcag_level(ratio: float) -> str:
 def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
                    width: int = 840, notes: Sequence[str] = ()) -> Image.Image:
     """One row per way of seeing: a label, the palette's colours as seen, and the image
-    as seen (``None`` to leave it out). ``notes`` are printed under the rows."""
+    as seen (``None`` to leave it out). ``notes`` are printed under the rows.
+
+    Examples
+    --------
+    >>> rows = [("normal", np.array([[255, 0, 0], [0, 255, 0]]), np.zeros((10, 20, 3), np.uint8))]
+    >>> vision_preview(rows, width=400).size
+    (400, 98)
+    """
     label_w = 130
     image_h = 0
     images = [img for _, _, img in rows if img is not None]

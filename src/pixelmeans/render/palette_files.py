@@ -63,7 +63,14 @@ def to_ase(colors: np.ndarray, names: Sequence[str]) -> bytes:
 
 
 def to_procreate(colors: np.ndarray, name: str) -> bytes:
-    """The colours as a Procreate ``.swatches`` file (a zip holding ``Swatches.json``)."""
+    """The colours as a Procreate ``.swatches`` file (a zip holding ``Swatches.json``).
+
+    Examples
+    --------
+    >>> data = to_procreate(np.array([[255, 0, 0]], np.uint8), "mine")
+    >>> zipfile.ZipFile(io.BytesIO(data)).namelist()
+    ['Swatches.json']
+    """
     if len(colors) > PROCREATE_MAX_COLORS:
         msg = (f"Procreate palettes hold at most {PROCREATE_MAX_COLORS} colours; this one has "
                f"{len(colors)} (ask for fewer colours)")
@@ -82,7 +89,13 @@ def to_procreate(colors: np.ndarray, name: str) -> bytes:
 
 
 def to_sketch(colors: np.ndarray, names: Sequence[str]) -> bytes:
-    """The colours as a Sketch Palettes ``.sketchpalette`` file (JSON)."""
+    """The colours as a Sketch Palettes ``.sketchpalette`` file (JSON).
+
+    Examples
+    --------
+    >>> json.loads(to_sketch(np.array([[255, 0, 0]], np.uint8), ["red"]))["colors"][0]["red"]
+    1.0
+    """
     entries = [{"name": name, "red": r / 255, "green": g / 255, "blue": b / 255, "alpha": 1}
                for (r, g, b), name in zip(np.asarray(colors, dtype=int).tolist(), names,
                                           strict=True)]

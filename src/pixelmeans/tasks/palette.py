@@ -182,7 +182,16 @@ class Palette:
     def save(self, path: str | os.PathLike, fmt: str | None = None, *,
              overwrite: bool = False) -> Path:
         """Write the palette to ``path`` atomically, in ``fmt`` or the format its suffix
-        names (.json, .css, .gpl, .txt/.hex, .scss, .ase, .swatches, .sketchpalette)."""
+        names (.json, .css, .gpl, .txt/.hex, .scss, .ase, .swatches, .sketchpalette).
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> p = Palette(np.array([[255, 102, 0]], np.uint8), np.array([1.0]))
+        >>> path = p.save(pathlib.Path(tempfile.mkdtemp()) / "brand.ase")
+        >>> as_palette(path).hex
+        ['#ff6600']
+        """
         fmt = fmt or palette_file_format(path)
         data = self.to_bytes(fmt)
         return write_atomically(path, lambda tmp: tmp.write_bytes(data), overwrite=overwrite)
@@ -205,7 +214,13 @@ class Palette:
 
 
 def palette_file_format(path: str | os.PathLike) -> str:
-    """The palette format a file's suffix names, or a clear error."""
+    """The palette format a file's suffix names, or a clear error.
+
+    Examples
+    --------
+    >>> palette_file_format("brand.ase"), palette_file_format("colors.txt")
+    ('ase', 'hex')
+    """
     fmt = FILE_FORMATS.get(Path(path).suffix.lower())
     if fmt is None:
         msg = f"{path}: palette files are {', '.join(sorted(FILE_FORMATS))}"
