@@ -41,6 +41,9 @@ ASE_NORMAL = 2
 PROCREATE_MAX_COLORS = 30
 SKETCH_VERSION = "2.0"
 BINARY_FORMATS = {"ase": ".ase", "swatches": ".swatches", "sketch": ".sketchpalette"}
+# Suffixes that name a palette file rather than an image.
+PALETTE_SUFFIXES = (".gpl", ".json", ".txt", ".hex", ".ase", ".swatches", ".sketchpalette",
+                    ".css", ".scss")
 _HEX_CODE = re.compile(r"#([0-9a-fA-F]{6})\b")
 
 
@@ -225,7 +228,3 @@ def _hex(text: str) -> list[int]:
 def is_palette_file(path: str) -> bool:
     """True when ``path`` names a palette file by its suffix (not an image)."""
     return Path(path).suffix.lower() in PALETTE_SUFFIXES
-
-
-PALETTE_SUFFIXES = (".gpl", ".json", ".txt", ".hex", ".ase", ".swatches", ".sketchpalette",
-                    ".css", ".scss")
