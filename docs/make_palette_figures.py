@@ -25,7 +25,9 @@ def main() -> None:
     palette_roles(astronaut).card().save(DOCS / "astronaut-roles.png", optimize=True)
     contrast_report(coffee, 6, simulate_vision=()).grid().save(DOCS / "coffee-contrast.png",
                                                               optimize=True)
-    contrast_report(astronaut, 10).preview().save(DOCS / "astronaut-cvd.png", optimize=True)
+    preview = contrast_report(astronaut, 10).preview(width=640)
+    # 10 colours per row and some text: 256 indexed colours hold it at a third of the bytes.
+    preview.quantize(256).save(DOCS / "astronaut-cvd.png", optimize=True)
 
 
 if __name__ == "__main__":
