@@ -42,7 +42,7 @@ def test_json_matches_library(capsys):
     doc = json.loads(out)
     assert doc["source"] == PHOTO
     assert [c["hex"] for c in doc["colors"]] == extract_palette(PHOTO, 5, random_state=2).hex
-    assert set(doc["colors"][0]) == {"hex", "rgb", "weight"}
+    assert set(doc["colors"][0]) == {"hex", "rgb", "share", "weight"}
 
 
 def _parse_css(out):
@@ -87,7 +87,7 @@ def test_swatch_and_output_files_and_force(capsys, tmp_path):
                          "-o", str(text))
     assert status == 0 and out == ""
     with Image.open(swatch) as im:
-        assert im.size == (600, 100)
+        assert im.size[0] == 720  # a palette card: a tile per colour over a share strip
     assert text.read_text().startswith("GIMP Palette")
     before = swatch.read_bytes()
     status, _, err = run(capsys, "palette", PHOTO, "-k", "3", "--swatch", str(swatch))

@@ -85,7 +85,10 @@ def test_compress_output_and_swatch_say_what_they_wrote(capsys, tmp_path):
     assert err == f"pixelmeans: wrote {target} ({target.stat().st_size:,} bytes)\n"
     swatch = tmp_path / "s.png"
     status, _, err = run(capsys, "palette", PHOTO, "-k", "3", "--swatch", str(swatch))
-    assert status == 0 and err == f"pixelmeans: wrote {swatch}\n" and swatch.exists()
+    assert status == 0 and swatch.exists()
+    with Image.open(swatch) as card:
+        width, height = card.size
+    assert err == f"pixelmeans: wrote {swatch} ({width}×{height} card)\n"
 
 
 def test_normalize_needs_plots_and_reaches_them(capsys, tmp_path):

@@ -106,8 +106,8 @@ def test_same_seed_same_palette():
 def test_formats():
     p = Palette(np.array([[255, 0, 0], [0, 128, 255]], np.uint8), np.array([0.6, 0.4]), "x.png")
     assert json.loads(p.to_json()) == {"source": "x.png", "colors": [
-        {"hex": "#ff0000", "rgb": [255, 0, 0], "weight": 0.6},
-        {"hex": "#0080ff", "rgb": [0, 128, 255], "weight": 0.4}]}
+        {"hex": "#ff0000", "rgb": [255, 0, 0], "share": 0.6, "weight": 0.6},
+        {"hex": "#0080ff", "rgb": [0, 128, 255], "share": 0.4, "weight": 0.4}]}
     assert p.to_css() == (":root {\n  --color-1: #ff0000; /* 60.0% */\n"
                           "  --color-2: #0080ff; /* 40.0% */\n}\n")
     gpl = p.to_gpl().splitlines()

@@ -166,9 +166,10 @@ def pack(colors):
 
 
 def test_bad_arguments():
-    with pytest.raises(InvalidParameterError,
-                       match="'palette' parameter of quantize must be a pixelmeans Palette"):
-        quantize(DATA / "chelsea.jpg", palette=["#ffffff"])
+    with pytest.raises(InvalidParameterError, match="palette: expected hex codes"):
+        quantize(DATA / "chelsea.jpg", palette=[1, 2])
+    with pytest.raises(InvalidParameterError, match="not a hex colour: 'white'"):
+        quantize(DATA / "chelsea.jpg", palette=["white"])
     with pytest.raises(InvalidParameterError, match="'dither' parameter of quantize must be"):
         quantize(DATA / "chelsea.jpg", 4, dither="no")  # a string is not taken as true
     with pytest.raises(InvalidParameterError, match="dithering supports at most 256"):

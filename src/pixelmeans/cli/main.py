@@ -27,6 +27,7 @@ from ..files.temporary import Terminated, cleanup_on_signals
 COMMANDS = {
     "palette": "the k dominant colours of an image",
     "quantize": "redraw an image with k colours",
+    "contrast": "WCAG contrast and colour-vision checks of a palette",
     "compress": "what k colours cost and save",
     "segment": "split an image into k colour regions",
     "cluster": "cluster an image data set (e.g. MNIST)",

@@ -11,6 +11,7 @@ from ..files.atomic import check_new_file
 from ..files.paths import names_several
 from ..image.formats import TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
+from ..render.palette_files import is_palette_file
 from ..scale.batch import (
     BatchResult,
     batch_quantize,
@@ -19,13 +20,13 @@ from ..scale.batch import (
 )
 from ..scale.runner import open_runner
 from ..scale.tiles import quantize_tiff
-from ..tasks.palette import extract_palette
+from ..tasks.palette import as_palette, extract_palette
 from ..tasks.quantize import quantize
+from .auto import add_count_or_auto, auto_target, count
 from .options import (
     activity,
     add_cluster_options,
     add_compare,
-    add_count,
     add_run_options,
     add_source,
     add_space,
@@ -44,15 +45,17 @@ def configure(sub: argparse.ArgumentParser) -> None:
                        "small indexed PNG (or GIF/WebP, by suffix).")
     add_source(sub, "image file, URL or '-'; a folder or glob pattern (then OUT is a folder); "
                     "or a tiled TIFF, quantized tile by tile when OUT is .tif")
-    add_count(sub, default_of(quantize, "n_colors"))
+    add_count_or_auto(sub, default_of(quantize, "n_colors"), bytes_target=True)
     sub.add_argument("-o", "--output", metavar="OUT", required=True,
                      help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
                           "TIFF; a folder for a batch")
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     add_space(sub, default_of(quantize, "color_space"))
     add_run_options(sub)
-    sub.add_argument("--palette-from", metavar="OTHER_IMAGE",
-                     help="use the palette of another image (one look across a series)")
+    sub.add_argument("--palette-from", metavar="IMAGE_OR_PALETTE",
+                     help="use the palette of another image (one look across a series), or "
+                          "a saved palette: a .gpl/.json/.txt/.ase/.swatches/.sketchpalette "
+                          "file or hex codes ('#000000,#ffffff')")
     sub.add_argument("--shared-palette", action="store_true",
                      help="batch: one palette from all images' colours together, used for "
                           "every image")
@@ -61,6 +64,10 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    target = auto_target(args)
+    args.colors = count(args, default_of(quantize, "n_colors"))
+    if target:
+        return _run_auto(args, target)
     if args.shared_palette and args.palette_from:
         msg = "give either --shared-palette or --palette-from, not both"
         raise InvalidParameterError(msg)
@@ -89,9 +96,29 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_auto(args: argparse.Namespace, target: dict) -> int:
+    from ..tasks.auto_k import auto_quantize
+
+    if names_several(args.source) or Path(args.output).suffix.lower() in TIFF_SUFFIXES \
+            or args.palette_from or args.shared_palette or args.dither:
+        msg = ("-k auto takes a single image written as .png/.gif/.webp, without --dither, "
+               "--palette-from or --shared-palette")
+        raise InvalidParameterError(msg)
+    indexed_format(args.output)
+    check_new_file(args.output, overwrite=args.force)
+    result, report = auto_quantize(load_source(args.source, args.max_pixels),
+                                   color_space=args.space, random_state=args.seed, **target)
+    path = result.save(args.output, overwrite=args.force)
+    print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+    print(f"pixelmeans: {report.describe()}", file=sys.stderr)
+    return 0
+
+
 def _palette_from(args: argparse.Namespace):
     if not args.palette_from:
         return None
+    if is_palette_file(args.palette_from) or args.palette_from.lstrip().startswith("#"):
+        return as_palette(args.palette_from)
     return extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
                            args.colors, color_space=args.space, random_state=args.seed)
 

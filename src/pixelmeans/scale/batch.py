@@ -20,6 +20,8 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import InvalidParameterError, OutputExistsError, PixelmeansError
+from ..image.alpha import LOADER_ALPHA
+from ..image.exclusion import DEFAULT_WITHIN
 from ..image.formats import READABLE_SUFFIXES
 from ..image.histogram import ColorHistogram, color_histogram, empty_histogram
 from ..image.load import DEFAULT_MAX_PIXELS, load_image
@@ -28,7 +30,9 @@ from ..tasks.palette import (
     DEFAULT_COLOR_SPACE,
     PALETTE_CONSTRAINTS,
     Palette,
+    filtered,
     fit_palette,
+    given_colors,
     load_for_palette,
 )
 from ..tasks.quantize import redraw
@@ -51,6 +55,10 @@ class BatchResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def with_palette(self, palette: Palette) -> BatchResult:
+        """The same result with ``palette`` (e.g. reordered)."""
+        return BatchResult(self.path, palette, self.output, self.output_bytes, self.error)
 
 
 def find_images(spec: str) -> tuple[list[Path], Path]:
@@ -87,12 +95,18 @@ def _failure(path, exc: Exception) -> str:
 
 # -- jobs: module-level so that Dask can send them to workers ---------------------------------
 def palette_job(path, n_colors, color_space, random_state, max_pixels,
-                full_decode) -> BatchResult:
-    """Read one image and extract its palette; errors become a result, never an exception."""
+                full_decode, filters=None) -> BatchResult:
+    """Read one image and extract its palette; errors become a result, never an exception.
+
+    ``filters``: ``fixed_colors`` (checked colours), ``exclude`` and ``exclude_within``."""
+    filters = filters or {}
     try:
-        image = load_for_palette(path, max_pixels=max_pixels, full_decode=full_decode)
-        palette = fit_palette(color_histogram(image), n_colors, color_space, random_state,
-                              image.source)
+        image = load_for_palette(path, max_pixels=max_pixels, full_decode=full_decode,
+                                 min_alpha=filters.get("min_alpha", LOADER_ALPHA))
+        hist = filtered(color_histogram(image), filters.get("exclude"),
+                        filters.get("exclude_within", 0.0), image.source)
+        palette = fit_palette(hist, n_colors, color_space, random_state, image.source,
+                              filters.get("fixed_colors"))
         return BatchResult(str(path), palette=palette)
     except Exception as exc:  # one bad file must not stop the batch
         return BatchResult(str(path), error=_failure(path, exc))
@@ -141,9 +155,13 @@ def _in_order(runner: Runner, fn, items, args, progress) -> list[BatchResult]:
 def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None = None,
                    color_space: str = DEFAULT_COLOR_SPACE, random_state=0,
                    max_pixels: int = DEFAULT_MAX_PIXELS, full_decode: bool = False,
-                   progress: Progress | None = None) -> list[BatchResult]:
+                   progress: Progress | None = None, fixed_colors=None,
+                   exclude: Sequence[str] | None = None,
+                   exclude_within: float = DEFAULT_WITHIN,
+                   min_alpha: int = LOADER_ALPHA) -> list[BatchResult]:
     """One palette per image, extracted where the image is read (large JPEGs decoded at
-    reduced size unless ``full_decode``, as :func:`pixelmeans.extract_palette` does).
+    reduced size unless ``full_decode``, as :func:`pixelmeans.extract_palette` does, with
+    its ``fixed_colors``, ``exclude``, ``exclude_within`` and ``min_alpha``).
 
     Examples
     --------
@@ -158,8 +176,12 @@ def batch_palettes(paths: Sequence, n_colors: int = 8, *, runner: Runner | None 
     [(False, None), (True, ['#ff0000'])]
     """
     runner = runner or Runner()
+    filters = {"exclude": exclude, "exclude_within": exclude_within, "min_alpha": min_alpha,
+               "fixed_colors": None if fixed_colors is None
+               else given_colors(fixed_colors, name="fixed_colors")}
     return _in_order(runner, palette_job, [str(p) for p in paths],
-                     (n_colors, color_space, random_state, max_pixels, full_decode), progress)
+                     (n_colors, color_space, random_state, max_pixels, full_decode, filters),
+                     progress)
 
 
 @validated(PALETTE_CONSTRAINTS)

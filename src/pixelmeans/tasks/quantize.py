@@ -19,8 +19,8 @@ from ..image.indexed import encode, expand, indexed_image, save_indexed
 from ..image.load import RGBImage, as_image
 from ..image.nearest import labels_of_pixels, nearest_colors
 from ..image.ranking import heaviest_first
-from ..params import Boolean, InstanceOf, Options, validated
-from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, fit_palette
+from ..params import Boolean, validated
+from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, as_palette, fit_palette
 
 
 @dataclass(frozen=True)
@@ -137,15 +137,14 @@ def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
     return Quantized(palette, labels.astype(dtype).reshape(img.shape), img.mask, img.source)
 
 
-@validated({**PALETTE_CONSTRAINTS, "dither": [Boolean()],
-            "palette": [InstanceOf(Palette), Options((None,))]})
+@validated({**PALETTE_CONSTRAINTS, "dither": [Boolean()]})
 def quantize(
     image,
     n_colors: int = 16,
     *,
     color_space: str = DEFAULT_COLOR_SPACE,
     dither: bool = False,
-    palette: Palette | None = None,
+    palette=None,
     random_state=0,
 ) -> Quantized:
     """Redraw an image with ``n_colors`` colours (or the colours of a given palette).
@@ -159,8 +158,9 @@ def quantize(
         Space for clustering and for "nearest colour".
     dither : bool, default False
         Floyd–Steinberg error diffusion (Pillow's C implementation) against the palette.
-    palette : Palette, optional
-        Reuse these colours (one look across a series of photos) instead of fitting.
+    palette : Palette, hex codes, array of RGB triples or palette file, optional
+        Reuse these colours (one look across a series of photos, a saved ``.gpl``/``.json``/
+        ``.ase`` palette, ``["#000000", "#ffffff"]``) instead of fitting.
     random_state : int, RandomState or None, default 0
 
     Returns
@@ -175,5 +175,6 @@ def quantize(
     >>> q.image[0].tolist()
     [[0, 0, 0], [0, 0, 0], [200, 200, 200], [200, 200, 200]]
     """
+    given = None if palette is None else as_palette(palette)
     return redraw(as_image(image), n_colors, color_space=color_space, dither=dither,
-                  palette=palette, random_state=random_state)
+                  palette=given, random_state=random_state)
