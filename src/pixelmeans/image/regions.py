@@ -69,9 +69,11 @@ def segment_of_regions(ids: np.ndarray, labels: np.ndarray, n: int) -> np.ndarra
     return seg
 
 
-def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 1
-                     ) -> list[Region]:
+def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 1,
+                     connected: tuple[np.ndarray, int] | None = None) -> list[Region]:
     """Every connected region of at least ``min_area`` pixels, largest first.
+
+    ``connected`` is :func:`connected_regions` of ``labels`` when the caller has it already.
 
     Examples
     --------
@@ -82,7 +84,7 @@ def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 
     """
     from scipy import ndimage
 
-    ids, n = connected_regions(labels)
+    ids, n = connected_regions(labels) if connected is None else connected
     flat = ids.ravel()
     area = np.bincount(flat, minlength=n + 1)
     sums = np.stack([np.bincount(flat, weights=pixels[..., c].ravel(), minlength=n + 1)

@@ -1,0 +1,125 @@
+"""Masks and cut-outs of a label map, and their PNG files.
+
+A *mask* is the ``H×W`` set of pixels of one label, written as a 1-bit greyscale PNG. A
+*cut-out* is the photo inside the bounding box of one label, RGBA, opaque only on that label;
+its PNG carries its place in the photo as an ``oFFs`` chunk (offsets in pixels, which image
+editors such as GIMP read as the layer's position).
+
+The PNG writer here is a small one on purpose. Pillow filters 8-bit rows adaptively (it tries
+all five PNG filters on every row), which took 0.65-1.7 s for one 12 MP cut-out. A cut-out is
+mostly transparent zeros between runs of photo; one fixed filter ("Up": each byte minus the
+byte above) and zlib's run-length strategy give files 10-15% smaller than Pillow's level 1 in
+a quarter of the time (0.18-0.27 s at 12 MP; measured on a 4000×3000 photo, see the segment
+section of ``benchmarks/RESULTS.md``). zlib releases the GIL, so several files can be encoded
+at once in threads.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+GREY, RGB, RGBA = 0, 2, 6  # PNG colour types
+CHANNELS = {GREY: 1, RGB: 3, RGBA: 4}
+NO_FILTER, UP_FILTER = 0, 2
+ZLIB_LEVEL = 1  # with the run-length strategy, levels 1-9 give the same bytes; 1 is fastest
+
+
+def bounding_box(inside: np.ndarray) -> tuple[int, int, int, int]:
+    """``(top, left, bottom, right)`` of the true pixels, bottom and right exclusive;
+    ``(0, 0, 0, 0)`` when there are none.
+
+    Examples
+    --------
+    >>> bounding_box(np.array([[0, 0, 0], [0, 1, 1]], bool))
+    (1, 1, 2, 3)
+    """
+    rows = np.flatnonzero(inside.any(axis=1))
+    if rows.size == 0:
+        return (0, 0, 0, 0)
+    cols = np.flatnonzero(inside[rows[0]:rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1
+
+
+def rgba_words(pixels: np.ndarray) -> np.ndarray:
+    """The pixels as opaque RGBA, one ``uint32`` word a pixel (``H×W``; the bytes in memory
+    are R, G, B, 255), to cut out of with one pass a segment.
+
+    Examples
+    --------
+    >>> rgba_words(np.full((1, 1, 3), 7, np.uint8)).view(np.uint8).tolist()
+    [[7, 7, 7, 255]]
+    """
+    rgba = np.empty((*pixels.shape[:2], 4), dtype=np.uint8)
+    rgba[..., :3] = pixels
+    rgba[..., 3] = 255
+    return rgba.view(np.uint32)[..., 0]
+
+
+def cutout(words: np.ndarray, inside: np.ndarray,
+           box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+    """The photo (as :func:`rgba_words`) opaque where ``inside`` and zero elsewhere, within
+    ``box`` (``(top, left, bottom, right)``; default the whole image): ``h×w×4`` uint8.
+
+    Examples
+    --------
+    >>> words = rgba_words(np.full((1, 3, 3), 7, np.uint8))
+    >>> cutout(words, np.array([[True, False, True]]))[0].tolist()
+    [[7, 7, 7, 255], [0, 0, 0, 0], [7, 7, 7, 255]]
+    """
+    top, left, bottom, right = box if box is not None else (0, 0, *inside.shape)
+    keep = inside[top:bottom, left:right]
+    cut = np.where(keep, words[top:bottom, left:right], np.uint32(0))
+    return cut[..., None].view(np.uint8)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+def _filtered(rows: np.ndarray, up: bool) -> np.ndarray:
+    """Scanlines with their filter byte: "Up" (byte minus the byte above, mod 256) or none."""
+    h = rows.shape[0]
+    out = np.empty((h, rows.shape[1] + 1), dtype=np.uint8)
+    if not up:
+        out[:, 0] = NO_FILTER
+        out[:, 1:] = rows
+        return out
+    out[:, 0] = UP_FILTER
+    out[0, 1:] = rows[0]
+    np.subtract(rows[1:], rows[:-1], out=out[1:, 1:])
+    return out
+
+
+def png_bytes(array: np.ndarray, *, offset: tuple[int, int] | None = None) -> bytes:
+    """A PNG of an ``H×W`` bool (1-bit greyscale), ``H×W×3`` or ``H×W×4`` uint8 array
+    (RGB, RGBA), with an ``oFFs`` chunk when ``offset`` (``(left, top)``) is given.
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> data = png_bytes(np.array([[True, False, True]]))
+    >>> with Image.open(io.BytesIO(data)) as im:
+    ...     im.mode, np.asarray(im).tolist()
+    ('1', [[True, False, True]])
+    """
+    if array.dtype == bool:
+        kind, depth, up = GREY, 1, False
+        rows = np.packbits(array, axis=1)
+    else:
+        kind = {3: RGB, 4: RGBA}[array.shape[2]]
+        depth, up = 8, True
+        rows = array.reshape(array.shape[0], -1)
+    h, w = array.shape[:2]
+    packer = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = packer.compress(_filtered(rows, up).data) + packer.flush()
+    parts = [PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, kind, 0, 0, 0))]
+    if offset is not None:
+        parts.append(_chunk(b"oFFs", struct.pack(">iiB", offset[0], offset[1], 0)))
+    parts += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
+    return b"".join(parts)
