@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -25,6 +26,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 GREY, RGB, RGBA = 0, 2, 6  # PNG colour types
 CHANNELS = {GREY: 1, RGB: 3, RGBA: 4}
 NO_FILTER, UP_FILTER = 0, 2
+BAND_BYTES = 1 << 20  # rows filtered and compressed together (they stay in cache)
 ZLIB_LEVEL = 1  # with the run-length strategy, levels 1-9 give the same bytes; 1 is fastest
 
 
@@ -76,23 +78,64 @@ def cutout(words: np.ndarray, inside: np.ndarray,
     return cut[..., None].view(np.uint8)
 
 
+def cutout_png(words: np.ndarray, inside: np.ndarray,
+               box: tuple[int, int, int, int]) -> bytes:
+    """The PNG of ``cutout(words, inside, box)`` with its place as an ``oFFs`` chunk, made a
+    band of rows at a time (the whole cut-out is never held in memory).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> words = rgba_words(np.full((2, 3, 3), 7, np.uint8))
+    >>> inside = np.array([[False, False, False], [False, True, True]])
+    >>> with Image.open(io.BytesIO(cutout_png(words, inside, (1, 1, 2, 3)))) as im:
+    ...     im.mode, im.size
+    ('RGBA', (2, 1))
+    """
+    top, left, bottom, right = box
+    step = max(1, BAND_BYTES // (4 * (right - left)))
+    bands = (cutout(words, inside, (y, left, min(y + step, bottom), right)).reshape(
+        min(step, bottom - y), -1) for y in range(top, bottom, step))
+    return _png(right - left, bottom - top, 8, RGBA, _idat(bands, up=True), (left, top))
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return (struct.pack(">I", len(data)) + kind + data
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
 
-def _filtered(rows: np.ndarray, up: bool) -> np.ndarray:
-    """Scanlines with their filter byte: "Up" (byte minus the byte above, mod 256) or none."""
-    h = rows.shape[0]
-    out = np.empty((h, rows.shape[1] + 1), dtype=np.uint8)
-    if not up:
-        out[:, 0] = NO_FILTER
-        out[:, 1:] = rows
-        return out
-    out[:, 0] = UP_FILTER
-    out[0, 1:] = rows[0]
-    np.subtract(rows[1:], rows[:-1], out=out[1:, 1:])
-    return out
+def _idat(bands: Iterable[np.ndarray], *, up: bool) -> bytes:
+    """zlib stream of scanlines given as bands of rows (``n×bytes`` uint8), each with its
+    filter byte: "Up" (each byte minus the byte above, mod 256) or none."""
+    packer = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    parts = []
+    above = None
+    for rows in bands:
+        out = np.empty((rows.shape[0], rows.shape[1] + 1), dtype=np.uint8)
+        out[:, 0] = UP_FILTER if up else NO_FILTER
+        if up:
+            if above is None:
+                out[0, 1:] = rows[0]
+            else:
+                np.subtract(rows[0], above, out=out[0, 1:])
+            np.subtract(rows[1:], rows[:-1], out=out[1:, 1:])
+            above = rows[-1]
+        else:
+            out[:, 1:] = rows
+        parts.append(packer.compress(out.data))
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def _png(width: int, height: int, depth: int, kind: int, idat: bytes,
+         offset: tuple[int, int] | None) -> bytes:
+    parts = [PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth,
+                                                        kind, 0, 0, 0))]
+    if offset is not None:
+        parts.append(_chunk(b"oFFs", struct.pack(">iiB", offset[0], offset[1], 0)))
+    parts += [_chunk(b"IDAT", idat), _chunk(b"IEND", b"")]
+    return b"".join(parts)
 
 
 def png_bytes(array: np.ndarray, *, offset: tuple[int, int] | None = None) -> bytes:
@@ -112,14 +155,9 @@ def png_bytes(array: np.ndarray, *, offset: tuple[int, int] | None = None) -> by
         kind, depth, up = GREY, 1, False
         rows = np.packbits(array, axis=1)
     else:
-        kind = {3: RGB, 4: RGBA}[array.shape[2]]
-        depth, up = 8, True
+        kind, depth, up = {3: RGB, 4: RGBA}[array.shape[2]], 8, True
         rows = array.reshape(array.shape[0], -1)
+    step = max(1, BAND_BYTES // rows.shape[1])
+    bands = (rows[y:y + step] for y in range(0, rows.shape[0], step))
     h, w = array.shape[:2]
-    packer = zlib.compressobj(ZLIB_LEVEL, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
-    data = packer.compress(_filtered(rows, up).data) + packer.flush()
-    parts = [PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, kind, 0, 0, 0))]
-    if offset is not None:
-        parts.append(_chunk(b"oFFs", struct.pack(">iiB", offset[0], offset[1], 0)))
-    parts += [_chunk(b"IDAT", data), _chunk(b"IEND", b"")]
-    return b"".join(parts)
+    return _png(w, h, depth, kind, _idat(bands, up=up), offset)

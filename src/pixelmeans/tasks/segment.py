@@ -26,7 +26,7 @@ from ..image.colorspace import COLOR_SPACES, from_srgb, to_srgb, to_uint8
 from ..image.histogram import N_CODES, histogram_of_codes, pack_rgb
 from ..image.indexed import indexed_image, write_png
 from ..image.load import RGBImage, as_image
-from ..image.masks import bounding_box, cutout, png_bytes, rgba_words
+from ..image.masks import bounding_box, cutout, cutout_png, png_bytes, rgba_words
 from ..image.ranking import heaviest_first
 from ..image.regions import Region, connected_regions, describe_regions, merge_small_regions
 from ..params import (
@@ -171,14 +171,16 @@ class Segmentation:
                                self.palette.weights, mask=self.original.mask, style=style,
                                max_size=max_size, show_legend=legend)
 
-    def contact_sheet(self, style: str = "tint", *, tile: int = 320) -> Image.Image:
-        """The overlay and every segment's cut-out, captioned, ``tile`` pixels a side.
+    def contact_sheet(self, style: str = "tint", *, tile: int = 320,
+                      columns: int = 4) -> Image.Image:
+        """The overlay and every segment's cut-out, captioned, ``tile`` pixels a side,
+        ``columns`` a row.
 
         See :func:`pixelmeans.render.segment_pictures.contact_sheet`.
         """
         return contact_sheet(self.labels, self.original.pixels, self.palette.colors,
                              self.palette.weights, mask=self.original.mask, style=style,
-                             tile=tile)
+                             tile=tile, columns=columns)
 
     @cached_property
     def _words(self) -> np.ndarray:
@@ -269,9 +271,7 @@ class Segmentation:
         if box[2] == 0:
             box = (0, 0, 1, 1)  # an empty segment: one transparent pixel
         (folder / "masks" / name).write_bytes(png_bytes(inside))
-        top, left = box[:2]
-        cut = cutout(self._words, inside, box)
-        (folder / "cutouts" / name).write_bytes(png_bytes(cut, offset=(left, top)))
+        (folder / "cutouts" / name).write_bytes(cutout_png(self._words, inside, box))
         return box
 
     def _write_labels(self, path: Path) -> None:
