@@ -13,9 +13,10 @@ as JPEG (quality 92). To get it::
 bench_images.py (upscaled, with noise) and says so in the table.
 
 ``--before SRC`` times another checkout's ``src`` folder in the same run, alternating runs,
-so both see the same machine load. Reported: median wall time and median CPU time (user +
+so all see the same machine load; this checkout runs with the ``fast`` extra (isal) and as if
+it were not installed (zlib only). Reported: median wall time and median CPU time (user +
 system of the process and its threads) over the runs, the output's size, and where the
-time goes in this checkout (one profiled run). Written to the "segment-cli" section.
+Written to the "segment-cli" section.
 """
 
 from __future__ import annotations
@@ -52,12 +53,18 @@ def real_photo(folder: Path) -> tuple[Path, str]:
     return out, "NOT a real photo (lomiri-wallpapers-20.04 absent): astronaut upscaled with noise"
 
 
-def run_once(src: Path, photo: Path, out: Path) -> tuple[float, float]:
+# The command itself, optionally as if the ``fast`` extra (isal) were not installed.
+WITH_ISAL = ["-m", "pixelmeans"]
+WITHOUT_ISAL = ["-c", "import sys; sys.modules['isal'] = None; from pixelmeans.cli import main; "
+                "sys.exit(main())"]
+
+
+def run_once(src: Path, command: list[str], photo: Path, out: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one whole ``pixelmeans segment`` process."""
     shutil.rmtree(out, ignore_errors=True)
     env = {**os.environ, "PYTHONPATH": str(src)}
     start = time.perf_counter()
-    with subprocess.Popen([sys.executable, "-m", "pixelmeans", "segment", str(photo), "-k",
+    with subprocess.Popen([sys.executable, *command, "segment", str(photo), "-k",
                            str(K), "-o", str(out)], env=env, stdout=subprocess.DEVNULL) as p:
         _, status, usage = os.wait4(p.pid, 0)
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -80,15 +87,17 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-segment-"))
     photo, made = (args.photo, f"given: {args.photo}") if args.photo else real_photo(work)
-    sources = {"this checkout": ROOT / "src"}
+    sources = {"this checkout, zlib only": (ROOT / "src", WITHOUT_ISAL),
+               "this checkout": (ROOT / "src", WITH_ISAL)}
     if args.before:
-        sources = {"before": args.before.resolve(), **sources}
+        sources = {"before": (args.before.resolve(), WITH_ISAL), **sources}
     seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in sources}
     sizes = {}
     for _ in range(args.runs):
-        for name, src in sources.items():  # alternating: both see the same load
-            seconds[name].append(run_once(src, photo, work / name))
-            sizes[name] = folder_bytes(work / name)
+        for name, (src, command) in sources.items():  # alternating: all see the same load
+            folder = work / name.replace(" ", "-").replace(",", "")
+            seconds[name].append(run_once(src, command, photo, folder))
+            sizes[name] = folder_bytes(folder)
     columns = ["checkout", "wall", "CPU (user+sys)", "wall ÷ this", "folder",
                "wall of each run"]
     rows = []
