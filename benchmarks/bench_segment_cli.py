@@ -15,8 +15,8 @@ bench_images.py (upscaled, with noise) and says so in the table.
 ``--before SRC`` times another checkout's ``src`` folder in the same run, alternating runs,
 so all see the same machine load; this checkout runs with the ``fast`` extra (isal) and as if
 it were not installed (zlib only). Reported: median wall time and median CPU time (user +
-system of the process and its threads) over the runs, the output's size, and where the
-Written to the "segment-cli" section.
+system of the process and its threads) over the runs, and the output folder's size. Written
+to the "segment-cli" section.
 """
 
 from __future__ import annotations

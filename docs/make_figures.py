@@ -65,7 +65,7 @@ def segmentation_sheet() -> Path:
     """Chelsea the cat in 4 spatial segments: the sheet ``pixelmeans segment`` writes (the
     tinted overlay and each cut-out, captioned with its tint, colour and share)."""
     seg = segment(PHOTOS / "chelsea.jpg", 4, spatial_weight=0.5, min_region=400)
-    return _save(seg.contact_sheet(tile=340, columns=5), "chelsea-segments.png")
+    return _save(seg.contact_sheet(tile=460, columns=3), "chelsea-segments.png")
 
 
 def color_clouds() -> Path:
