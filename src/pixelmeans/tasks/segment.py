@@ -28,7 +28,13 @@ from ..image.indexed import indexed_image, write_png
 from ..image.load import RGBImage, as_image
 from ..image.masks import bounding_box, cutout, cutout_png, png_bytes, rgba_words
 from ..image.ranking import heaviest_first
-from ..image.regions import Region, connected_regions, describe_regions, merge_small_regions
+from ..image.regions import (
+    Region,
+    RegionTable,
+    connected_regions,
+    merge_small_regions,
+    region_table,
+)
 from ..params import (
     Constraints,
     Integral,
@@ -191,18 +197,18 @@ class Segmentation:
         return connected_regions(self.labels)
 
     @cached_property
-    def _regions(self) -> list[Region]:
-        return describe_regions(self.labels, self.original.pixels, connected=self._connected)
+    def _regions(self) -> RegionTable:
+        return region_table(self.labels, self.original.pixels, connected=self._connected)
 
     def regions(self, *, min_area: int = 1) -> list[Region]:
         """Connected regions (4-connected pixels of one segment), largest first (found once,
         then kept)."""
-        return [r for r in self._regions if r.area >= min_area]
+        return self._regions.regions(min_area=min_area)
 
     def to_dict(self, *, max_regions: int = MAX_SUMMARY_REGIONS) -> dict:
         """A JSON-ready summary: settings, segments and the largest regions."""
         regions = self._regions
-        per_segment = np.bincount([r.segment for r in regions], minlength=len(self))
+        per_segment = np.bincount(regions.segment, minlength=len(self))
         pixels = np.bincount(self.labels[self.labels >= 0].ravel(), minlength=len(self))
         h, w = self.labels.shape
         return {
@@ -215,7 +221,7 @@ class Segmentation:
                              self.palette.hex, self.palette.colors, self.palette.weights,
                              pixels, per_segment, strict=True))],
             "n_regions": len(regions),
-            "regions": [r.to_dict() for r in regions[:max_regions]],
+            "regions": [r.to_dict() for r in regions.regions(max_regions)],
         }
 
     def save(self, folder, *, overwrite: bool = False, overlay: str = "tint") -> Path:
