@@ -13,6 +13,7 @@ from skimage.segmentation import find_boundaries
 from pixelmeans import InvalidParameterError
 from pixelmeans.render.segment_pictures import (
     BACKDROP,
+    DARK_BACKDROP,
     FONT_SIZE,
     boundaries,
     contact_sheet,
@@ -144,3 +145,10 @@ def test_contact_sheet_has_the_overlay_and_one_tile_per_segment():
 def test_default_min_area_scales_with_the_image():
     assert default_min_area((3000, 4000)) == 6000
     assert default_min_area((4, 4)) == 16
+
+
+def test_a_light_segment_is_cut_out_on_a_dark_backdrop():
+    labels, pixels, colors, shares = two_halves()
+    sheet = np.asarray(contact_sheet(labels, pixels, colors, shares, tile=100, columns=3))
+    third = sheet[:75, 2 * (100 + 6):]  # segment 1: the white right half
+    assert (third[:, :49] == DARK_BACKDROP).all() and (third[:, 51:] == 255).all()

@@ -13,6 +13,8 @@ import numpy as np
 
 from .colorspace import to_hex
 
+BAND_PIXELS = 1 << 18  # pixels per band when summing colours over regions
+
 
 @dataclass(frozen=True)
 class Region:
@@ -59,6 +61,18 @@ def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
 
     ids, n = label(labels, background=-1, connectivity=1, return_num=True)
     return ids, int(n)
+
+
+def _color_sums(flat: np.ndarray, rgb: np.ndarray, n: int) -> np.ndarray:
+    """Sum of each channel over each region id ``0..n`` (``(n + 1)×3``), a band of pixels
+    at a time so that the float64 weights ``bincount`` needs stay small and in cache."""
+    sums = np.zeros((n + 1, 3))
+    for start in range(0, len(flat), BAND_PIXELS):
+        ids = flat[start:start + BAND_PIXELS]
+        for c in range(3):
+            sums[:, c] += np.bincount(ids, weights=rgb[start:start + BAND_PIXELS, c],
+                                      minlength=n + 1)
+    return sums
 
 
 def segment_of_regions(ids: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
@@ -120,9 +134,8 @@ def region_table(labels: np.ndarray, pixels: np.ndarray, *,
     ids, n = connected_regions(labels) if connected is None else connected
     flat = ids.ravel()
     area = np.bincount(flat, minlength=n + 1)[1:]
-    sums = np.stack([np.bincount(flat, weights=pixels[..., c].ravel(), minlength=n + 1)[1:]
-                     for c in range(3)], axis=1)
-    mean = np.rint(sums / np.maximum(area[:, None], 1)).astype(int)
+    mean = np.rint(_color_sums(flat, pixels.reshape(-1, 3), n)[1:]
+                   / np.maximum(area[:, None], 1)).astype(int)
     segment = segment_of_regions(ids, labels, n)[1:]
     boxes = ndimage.find_objects(ids)
     order = np.lexsort((np.arange(n), -area))  # ids number regions in reading order
