@@ -28,9 +28,10 @@ def test_overlay_style_is_written_and_named(capsys, tmp_path, style):
     argv = ["segment", CAT, "-k", "4", "-o", str(out)]
     status, text, err = run(capsys, *argv, *(["--overlay", style] if style != "tint" else []))
     assert status == 0 and err == ""
-    first = text.splitlines()[0]
-    assert first.startswith(f"{out}: 4 segments, ")
-    assert f"overlay.jpg ({style})" in first and "sheet.png" in first
+    lines = text.splitlines()
+    assert lines[0].startswith(f"{out}: 4 segments, ") and len(lines) == 1 + 1 + 4 + 1
+    assert lines[-1] == (f"wrote {out}: labels.png, overlay.jpg ({style}), sheet.png, "
+                         "summary.json, 4 masks, 4 cut-outs")
     summary = json.loads((out / "summary.json").read_text())
     assert summary["files"]["overlay_style"] == style
     expected = segment(CAT, 4).overlay(style)

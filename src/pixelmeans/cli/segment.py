@@ -65,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
         header = ["", *header]
         rows = [[color_block(s["rgb"]), *row] for s, row in zip(summary["segments"], rows,
                                                                   strict=True)]
-    sys.stdout.write(f"{folder}: {len(result)} segments, {summary['n_regions']:,} regions; "
-                     f"wrote labels.png, {result.overlay_file} ({args.overlay}), sheet.png, "
-                     f"summary.json, masks/ and cutouts/\n")
+    sys.stdout.write(f"{folder}: {len(result)} segments, {summary['n_regions']:,} regions\n")
     sys.stdout.write(text_table(header, rows, left=[0, 2] if blocks else [1]))
+    k = len(result)
+    sys.stdout.write(f"wrote {args.output}: labels.png, {result.overlay_file} ({args.overlay}), "
+                     f"sheet.png, summary.json, {k} masks, {k} cut-outs\n")
     return 0
