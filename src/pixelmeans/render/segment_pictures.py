@@ -71,7 +71,8 @@ def tint_overlay(pixels: np.ndarray, labels: np.ndarray, *, alpha: float = 0.45)
         band = labels[rows]
         mixed = pixels[rows].astype(np.uint16)
         mixed *= np.uint16(256) - a
-        mixed += expand(np.where(band >= 0, band % len(TINTS), 0), TINTS) * a
+        tints = expand(np.where(band >= 0, band % len(TINTS), 0), TINTS)
+        mixed += tints.astype(np.uint16) * a  # uint16 before the product (NumPy 1.x too)
         mixed += np.uint16(128)
         mixed >>= 8
         out[rows] = mixed

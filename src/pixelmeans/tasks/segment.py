@@ -94,8 +94,8 @@ class Segmentation:
     ([0, 0, 0, 0, 1, 1], ['#000000', '#ff0000'])
     >>> [int(m.sum()) for m in seg.masks()]
     [16, 8]
-    >>> seg.picture().size  # the overlay with its legend, to look at
-    (320, 56)
+    >>> seg.picture().width  # the overlay with its legend under it, to look at
+    320
     """
 
     labels: np.ndarray
