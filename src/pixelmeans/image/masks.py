@@ -9,10 +9,10 @@ The PNG writer here is a small one on purpose. Pillow filters 8-bit rows adaptiv
 all five PNG filters on every row), which took 0.65-1.7 s for one 12 MP cut-out. A cut-out is
 mostly transparent zeros between runs of photo; one fixed filter ("Up": each byte minus the
 byte above) and zlib's run-length strategy give files 10-15% smaller than Pillow's level 1 in
-a quarter of the time (0.18-0.27 s at 12 MP; measured on a 4000×3000 photo, see the segment
-section of ``benchmarks/RESULTS.md``). zlib releases the GIL, so several files can be encoded
-at once in threads. With the ``fast`` extra (``isal``, Intel's ISA-L deflate), the same
-streams take a quarter of zlib's time again (0.16 s against 0.71 s for the five cut-outs of
+a quarter of the time (0.18-0.27 s for a 12 MP cut-out against Pillow's 0.65-1.7 s; measured
+on the photo of ``benchmarks/bench_segment_cli.py``). zlib releases the GIL, so several files
+can be encoded at once in threads. With the ``fast`` extra (``isal``, Intel's ISA-L deflate),
+the same streams take a quarter of zlib's time again (0.16 s against 0.71 s for the five cut-outs of
 that photo, 3% smaller); without it, the standard library's zlib writes them.
 """
 
