@@ -87,12 +87,10 @@ def compare() -> Path:
 
 
 def segments() -> Path:
-    """Chelsea the cat in 4 spatial segments: the outlined overlay and each cut-out."""
+    """Chelsea the cat in 4 spatial segments: the sheet ``pixelmeans segment`` writes (the
+    tinted overlay and each cut-out, captioned with its tint, colour and share)."""
     seg = segment(PHOTOS / "chelsea.jpg", 4, spatial_weight=0.5, min_region=400)
-    images = [seg.overlay(thickness=2)] + [seg.cutout(i) for i in range(len(seg))]
-    captions = ["overlay"] + [f"segment {i} ({w:.0%})" for i, w in
-                              enumerate(seg.palette.weights)]
-    return _save(_captioned(images, captions, height=180), "chelsea-segments.png")
+    return _save(seg.contact_sheet(tile=460, columns=3), "chelsea-segments.png")
 
 
 def clouds() -> Path:

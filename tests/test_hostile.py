@@ -166,21 +166,26 @@ def test_special_files_a_folder_as_source_is_refused(tmp_path, capsys):
 
 # -- signals ------------------------------------------------------------------------------------
 PAUSING_CHILD = r"""
-import pathlib, sys, time
+import pathlib, sys, threading, time
 ready, hook, argv = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
 def pause():
-    ready.write_text("ready")
+    ready.touch()
     time.sleep(120)  # the signal comes now, while a temporary output is being written
 
 if hook == "write":
-    original = pathlib.Path.write_bytes
-    def write_bytes(self, data):
-        written = original(self, data)
-        if any(part.endswith(".tmp") for part in self.parts):
-            pause()
-        return written
-    pathlib.Path.write_bytes = write_bytes
+    # Pause after the first write into a temporary output made by the main thread (writers
+    # in worker threads finish their file; the signal is handled in the main thread).
+    def pausing(original):
+        def write(self, data, *args, **kwargs):
+            written = original(self, data, *args, **kwargs)
+            if (threading.current_thread() is threading.main_thread()
+                    and any(part.endswith(".tmp") for part in self.parts)):
+                pause()
+            return written
+        return write
+    pathlib.Path.write_bytes = pausing(pathlib.Path.write_bytes)
+    pathlib.Path.write_text = pausing(pathlib.Path.write_text)
 else:
     import pixelmeans.scale.tiles as tiles
     original_tile, done = tiles.tile_labels, []

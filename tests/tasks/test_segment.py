@@ -158,16 +158,45 @@ def test_regions_describe_each_connected_area():
 def test_overlay_outline_and_tint():
     img, _ = shapes_image()
     seg = segment(img, 4)
-    out = seg.overlay(color="#ff00ff")
+    out = seg.overlay("outline", color="#ff00ff")
     changed = (out != img).any(axis=2)
     assert changed.any() and (out[changed] == (255, 0, 255)).all()
     assert out[60, 2].tolist() == img[60, 2].tolist()  # far from any boundary
-    thick = seg.overlay(thickness=3)
+    thick = seg.overlay("outline", thickness=3)
     assert (thick != img).any(axis=2).sum() > changed.sum()
     tint = seg.overlay("tint", alpha=1.0)
     assert len(np.unique(tint.reshape(-1, 3), axis=0)) == 4
+    assert (seg.overlay() == seg.overlay("tint")).all()  # tint is the default
     with pytest.raises(InvalidParameterError, match="style"):
         seg.overlay("glow")
+    with pytest.raises(InvalidParameterError, match="min_area"):
+        seg.overlay("outline", min_area=-1)
+
+
+def test_outline_leaves_out_regions_under_min_area():
+    """Speckle is not outlined: a 2×2 island draws nothing; a large square still does."""
+    img = np.zeros((100, 100, 3), np.uint8)
+    img[20:70, 20:70] = 255
+    img[85:87, 85:87] = 255
+    seg = segment(img, 2)
+    every = seg.overlay("outline", min_area=0)
+    default = seg.overlay("outline")  # 1/2000 of 10,000 pixels -> 16 pixels at least
+    island = (slice(84, 88), slice(84, 88))
+    assert (every[island] != img[island]).any()
+    assert (default[island] == img[island]).all()
+    square_edge = (slice(20, 70), slice(19, 21))
+    assert (default[square_edge] != img[square_edge]).any()
+
+
+def _reassembled_cutout(folder, entry, shape):
+    """A full-size RGBA cut-out from the cropped file and the place the summary gives."""
+    full = np.zeros((*shape, 4), np.uint8)
+    box = entry["cutout"]
+    with Image.open(folder / box["file"]) as im:
+        assert im.mode == "RGBA" and im.size == (box["width"], box["height"])
+        crop = np.asarray(im)
+    full[box["top"]:box["top"] + box["height"], box["left"]:box["left"] + box["width"]] = crop
+    return full
 
 
 def test_save_writes_a_complete_folder(tmp_path):
@@ -177,25 +206,64 @@ def test_save_writes_a_complete_folder(tmp_path):
     mask[:5] = False
     seg = segment(RGBImage(pixels, mask, "shapes"), 4)
     out = seg.save(tmp_path / "seg")
-    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.png"))
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*"))
     assert names == ["cutouts/segment-00.png", "cutouts/segment-01.png",
                      "cutouts/segment-02.png", "cutouts/segment-03.png", "labels.png",
                      "masks/segment-00.png", "masks/segment-01.png", "masks/segment-02.png",
-                     "masks/segment-03.png", "overlay.png"]
+                     "masks/segment-03.png", "overlay.png", "sheet.png", "summary.json"]
     with Image.open(out / "labels.png") as im:
         assert im.mode == "P"
         index = np.asarray(im)
     assert (np.where(mask, index.astype(int), -1) == seg.labels).all()
-    with Image.open(out / "masks" / "segment-01.png") as im:
-        assert (np.asarray(im) == (seg.labels == 1)).all()
-    with Image.open(out / "cutouts" / "segment-02.png") as im:
-        assert (np.asarray(im) == seg.cutout(2)).all()
     summary = json.loads((out / "summary.json").read_text())
+    for i, entry in enumerate(summary["segments"]):
+        with Image.open(out / entry["mask"]) as im:
+            assert im.mode == "1"  # 1 bit a pixel
+            assert (np.asarray(im) == (seg.labels == i)).all()
+        assert (_reassembled_cutout(out, entry, mask.shape) == seg.cutout(i)).all()
+        assert entry["cutout"]["height"] * entry["cutout"]["width"] < mask.size  # cropped
+        top, left, bottom, right = seg.box(i)
+        assert [entry["cutout"][k] for k in ("top", "left", "height", "width")] == [
+            top, left, bottom - top, right - left]
+    with Image.open(out / "overlay.png") as im:  # transparent photo: PNG with its alpha
+        assert (np.asarray(im) == seg.overlay()).all()
+    with Image.open(out / "sheet.png") as im:
+        assert im.mode == "RGB" and im.width > 4 * im.height / 3
     assert summary["source"] == "shapes"
+    assert summary["files"] == {"labels": "labels.png", "overlay": "overlay.png",
+                                "overlay_style": "tint", "sheet": "sheet.png"}
     assert [s["pixels"] for s in summary["segments"]] == [
         int((seg.labels == i).sum()) for i in range(4)]
     assert sum(r["area"] for r in summary["regions"]) == int(mask.sum())
     assert (pixels == img).all()  # nothing drawn on the caller's array
+
+
+def test_save_of_an_opaque_photo_writes_a_jpeg_overlay_of_the_chosen_style(tmp_path):
+    img, _ = shapes_image()
+    seg = segment(img, 4)
+    out = seg.save(tmp_path / "seg", overlay="outline")
+    with Image.open(out / "overlay.jpg") as im:
+        assert im.format == "JPEG" and im.size == (160, 120)
+        drawn = np.asarray(im).astype(int)
+    outline = seg.overlay("outline")
+    edges = (outline != img).any(axis=2)
+    assert np.abs(drawn[edges] - (255, 255, 0)).mean() < 30  # yellow lines stay yellow
+    error = np.abs(drawn - outline).mean()
+    assert error < 8 and error < np.abs(drawn - seg.overlay("tint")).mean() / 3
+    assert json.loads((out / "summary.json").read_text())["files"]["overlay_style"] == \
+        "outline"
+    with pytest.raises(InvalidParameterError, match="overlay"):
+        seg.save(tmp_path / "other", overlay="glow")
+
+
+def test_cutout_file_carries_its_offset(tmp_path):
+    """The PNG's oFFs chunk holds the crop's place in the photo (in pixels)."""
+    img = np.zeros((40, 50, 3), np.uint8)
+    img[10:20, 30:45] = 255
+    out = segment(img, 2).save(tmp_path / "seg")
+    data = (out / "cutouts" / "segment-01.png").read_bytes()
+    at = data.index(b"oFFs")
+    assert data[at + 4:at + 13] == (30).to_bytes(4, "big") + (10).to_bytes(4, "big") + b"\0"
 
 
 def test_save_never_replaces_without_overwrite_and_leaves_nothing_on_error(tmp_path,
@@ -211,7 +279,7 @@ def test_save_never_replaces_without_overwrite_and_leaves_nothing_on_error(tmp_p
     assert len(json.loads((out / "summary.json").read_text())["segments"]) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no leftovers
 
-    def broken(self, folder):
+    def broken(self, folder, style):
         (folder / "labels.png").write_bytes(b"partial")
         raise OSError("disk full")
 

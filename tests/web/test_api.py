@@ -158,7 +158,7 @@ def test_segments_as_json_png_and_zip(client, stripes):
     with zipfile.ZipFile(io.BytesIO(archive.content)) as z:
         names = set(z.namelist())
         folder = "stripes-segments-k3/"
-        assert {folder + n for n in ("labels.png", "overlay.png", "summary.json",
+        assert {folder + n for n in ("labels.png", "overlay.jpg", "sheet.png", "summary.json",
                                      "masks/segment-00.png", "cutouts/segment-02.png")} <= names
         masks = [np.asarray(Image.open(z.open(f"{folder}masks/segment-{i:02d}.png")))
                  for i in range(3)]

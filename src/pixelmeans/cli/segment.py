@@ -7,6 +7,7 @@ import sys
 
 from ..files.atomic import check_output_folder
 from ..render.palette_formats import color_block
+from ..render.segment_pictures import OVERLAY_STYLES
 from ..render.table import text_table
 from ..tasks.segment import segment
 from .options import (
@@ -25,9 +26,10 @@ from .options import (
 
 def configure(sub: argparse.ArgumentParser) -> None:
     """Add the options of this command to its parser."""
-    sub.description = ("Split an image into k colour segments; write the "
-                       "label map, one mask and one cut-out per segment, "
-                       "an outlined overlay and a JSON summary to FOLDER.")
+    sub.description = ("Split an image into k colour segments; write to FOLDER the label "
+                       "map, one 1-bit mask and one cut-out (cropped to the segment) per "
+                       "segment, the photo with the segments shown (overlay.jpg), a contact "
+                       "sheet with a legend (sheet.png) and a JSON summary.")
     add_source(sub)
     add_count(sub, default_of(segment, "n_segments"), name="segments", what="segments")
     sub.add_argument("-o", "--output", metavar="FOLDER", required=True,
@@ -41,6 +43,10 @@ def configure(sub: argparse.ArgumentParser) -> None:
                      default=default_of(segment, "min_region"),
                      help="merge connected regions smaller than this into their most similar "
                           "neighbour (default: %(default)s, off)")
+    sub.add_argument("--overlay", choices=OVERLAY_STYLES, default=OVERLAY_STYLES[0],
+                     help="show the segments as distinct tints, or outline the regions "
+                          "(only those of at least 1/2000 of the image) "
+                          "(default: %(default)s)")
     add_space(sub, default_of(segment, "color_space"), "compare colours in")
     add_run_options(sub, force="replace a non-empty FOLDER")
 
@@ -52,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         result = segment(image, args.segments, color_space=args.space,
                          spatial_weight=args.spatial, min_region=args.min_region,
                          random_state=args.seed)
-        folder = result.save(args.output, overwrite=args.force)
-    summary = result.to_dict(max_regions=0)
+        folder = result.save(args.output, overwrite=args.force, overlay=args.overlay)
+    summary = result.to_dict(max_regions=0)  # the regions were found once, for the save
     blocks = on_terminal()
     header = ["segment", "hex", "share", "regions"]
     rows = [[str(s["index"]), s["hex"], f"{s['share']:.1%}", f"{s['regions']:,}"]
@@ -64,4 +70,7 @@ def run(args: argparse.Namespace) -> int:
                                                                   strict=True)]
     sys.stdout.write(f"{folder}: {len(result)} segments, {summary['n_regions']:,} regions\n")
     sys.stdout.write(text_table(header, rows, left=[0, 2] if blocks else [1]))
+    k = len(result)
+    sys.stdout.write(f"wrote {args.output}: labels.png, {result.overlay_file} ({args.overlay}), "
+                     f"sheet.png, summary.json, {k} masks, {k} cut-outs\n")
     return 0

@@ -13,6 +13,8 @@ import numpy as np
 
 from .colorspace import to_hex
 
+BAND_PIXELS = 1 << 18  # pixels per band when summing colours over regions
+
 
 @dataclass(frozen=True)
 class Region:
@@ -61,6 +63,18 @@ def connected_regions(labels: np.ndarray) -> tuple[np.ndarray, int]:
     return ids, int(n)
 
 
+def _color_sums(flat: np.ndarray, rgb: np.ndarray, n: int) -> np.ndarray:
+    """Sum of each channel over each region id ``0..n`` (``(n + 1)×3``), a band of pixels
+    at a time so that the float64 weights ``bincount`` needs stay small and in cache."""
+    sums = np.zeros((n + 1, 3))
+    for start in range(0, len(flat), BAND_PIXELS):
+        ids = flat[start:start + BAND_PIXELS]
+        for c in range(3):
+            sums[:, c] += np.bincount(ids, weights=rgb[start:start + BAND_PIXELS, c],
+                                      minlength=n + 1)
+    return sums
+
+
 def segment_of_regions(ids: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
     """The segment label of each region id (index 0, "no region", maps to -1)."""
     seg = np.full(n + 1, -1, dtype=np.int64)
@@ -69,9 +83,70 @@ def segment_of_regions(ids: np.ndarray, labels: np.ndarray, n: int) -> np.ndarra
     return seg
 
 
-def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 1
-                     ) -> list[Region]:
+@dataclass(frozen=True)
+class RegionTable:
+    """Every connected region of a label map as arrays, largest first (equal areas in
+    reading order of their first pixel); :class:`Region` objects are made only for the rows
+    asked for, so a 12 MP map with 50,000 regions is summarised without 50,000 objects.
+
+    Attributes
+    ----------
+    segment, area : ndarray of shape (n,)
+        Each region's segment label and pixel count.
+    color : ndarray of shape (n, 3)
+        Each region's mean sRGB colour, rounded (halves to even).
+    """
+
+    segment: np.ndarray
+    area: np.ndarray
+    color: np.ndarray
+    boxes: list  # each region's (row slice, column slice), in the order of the arrays
+
+    def __len__(self) -> int:
+        return len(self.area)
+
+    def regions(self, stop: int | None = None, *, min_area: int = 1) -> list[Region]:
+        """The first ``stop`` regions (all when ``None``) of at least ``min_area`` pixels."""
+        count = int(np.searchsorted(-self.area, -min_area, side="right"))
+        count = count if stop is None else min(stop, count)
+        return [Region(int(self.segment[i]), int(self.area[i]),
+                       (rows.start, cols.start, rows.stop, cols.stop),
+                       (int(self.color[i, 0]), int(self.color[i, 1]), int(self.color[i, 2])))
+                for i, (rows, cols) in zip(range(count), self.boxes, strict=False)]
+
+
+def region_table(labels: np.ndarray, pixels: np.ndarray, *,
+                 connected: tuple[np.ndarray, int] | None = None) -> RegionTable:
+    """Every connected region of ``labels`` with its segment, area, box and mean colour in
+    ``pixels``, largest first.
+
+    ``connected`` is :func:`connected_regions` of ``labels`` when the caller has it already.
+
+    Examples
+    --------
+    >>> px = np.zeros((2, 3, 3), np.uint8); px[:, 2] = 255
+    >>> table = region_table(np.array([[0, 0, 1], [0, 0, 1]]), px)
+    >>> len(table), table.area.tolist(), table.color.tolist()
+    (2, [4, 2], [[0, 0, 0], [255, 255, 255]])
+    """
+    from scipy import ndimage
+
+    ids, n = connected_regions(labels) if connected is None else connected
+    flat = ids.ravel()
+    area = np.bincount(flat, minlength=n + 1)[1:]
+    mean = np.rint(_color_sums(flat, pixels.reshape(-1, 3), n)[1:]
+                   / np.maximum(area[:, None], 1)).astype(int)
+    segment = segment_of_regions(ids, labels, n)[1:]
+    boxes = ndimage.find_objects(ids)
+    order = np.lexsort((np.arange(n), -area))  # ids number regions in reading order
+    return RegionTable(segment[order], area[order], mean[order], [boxes[i] for i in order])
+
+
+def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 1,
+                     connected: tuple[np.ndarray, int] | None = None) -> list[Region]:
     """Every connected region of at least ``min_area`` pixels, largest first.
+
+    ``connected`` is :func:`connected_regions` of ``labels`` when the caller has it already.
 
     Examples
     --------
@@ -80,22 +155,7 @@ def describe_regions(labels: np.ndarray, pixels: np.ndarray, *, min_area: int = 
     ...     [[0, 0, 1], [0, 0, 1]]), px)]
     [(0, 4, (0, 0, 2, 2), '#000000'), (1, 2, (0, 2, 2, 3), '#ffffff')]
     """
-    from scipy import ndimage
-
-    ids, n = connected_regions(labels)
-    flat = ids.ravel()
-    area = np.bincount(flat, minlength=n + 1)
-    sums = np.stack([np.bincount(flat, weights=pixels[..., c].ravel(), minlength=n + 1)
-                     for c in range(3)], axis=1)
-    mean = np.rint(sums[1:] / np.maximum(area[1:, None], 1)).astype(int)
-    segment = segment_of_regions(ids, labels, n)[1:]
-    boxes = ndimage.find_objects(ids)
-    keep = np.flatnonzero(area[1:] >= min_area)
-    keep = keep[np.lexsort((keep, -area[1:][keep]))]
-    return [Region(int(segment[i]), int(area[i + 1]),
-                   (boxes[i][0].start, boxes[i][1].start, boxes[i][0].stop, boxes[i][1].stop),
-                   (int(mean[i, 0]), int(mean[i, 1]), int(mean[i, 2])))
-            for i in keep]
+    return region_table(labels, pixels, connected=connected).regions(min_area=min_area)
 
 
 def merge_small_regions(labels: np.ndarray, colors: np.ndarray, min_region: int) -> np.ndarray:

@@ -20,10 +20,11 @@ import numpy as np
 from PIL import Image
 
 from ..image.load import RGBImage, load_image
+from ..render.segment_pictures import tint_colors
 from ..tasks.compress import compress, report_for
 from ..tasks.palette import Palette, palette_from_histogram
 from ..tasks.quantize import Quantized, pixel_colors, quantize, redraw
-from ..tasks.segment import TINTS, Segmentation, segment
+from ..tasks.segment import Segmentation, segment
 from .cache import Upload, new_upload_id
 
 PREVIEW_PNG_LEVEL = 1  # previews are shown once and thrown away: encode fast, not small
@@ -242,8 +243,9 @@ def segmented(upload: Upload, k: int, space: str, spatial_weight: float, min_reg
 def segment_legend(seg: Segmentation, max_regions: int = 20) -> dict:
     """The segmentation's summary with each segment's overlay tint."""
     summary = seg.to_dict(max_regions=max_regions)
+    tints = tint_colors(len(seg))
     for entry in summary["segments"]:
-        entry["tint"] = "#{:02x}{:02x}{:02x}".format(*TINTS[entry["index"] % len(TINTS)])
+        entry["tint"] = "#{:02x}{:02x}{:02x}".format(*tints[entry["index"]])
     return summary
 
 
