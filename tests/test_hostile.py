@@ -609,3 +609,12 @@ def test_parameters_api_errors_are_pixelmeans_errors_and_value_errors():
     white = np.array([255, 255, 255], np.uint8)
     np.testing.assert_allclose(rgb_to_lab(white), rgb_to_lab([1.0, 1.0, 1.0]), atol=1e-4)
     np.testing.assert_allclose(rgb_to_lab(white), [100, 0, 0], atol=1e-3)
+
+
+def test_replacing_a_folder_that_holds_the_input_is_refused(tmp_path, capsys):
+    """`segment -o DIR --force` where DIR holds the photo would delete the photo."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    source = noise_png(folder / "photo.png")
+    fails_cleanly(capsys, tmp_path, "segment", source, "-k", "2", "-o", folder, "--force",
+                  names=[folder, source])

@@ -52,7 +52,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_output_folder(args.output, overwrite=args.force)  # before any work
+    check_output_folder(args.output, overwrite=args.force, inputs=[args.source])  # before work
     image = load_source(args.source, args.max_pixels)
     with activity(f"segmenting k={args.segments}"):
         result = segment(image, args.segments, color_space=args.space,

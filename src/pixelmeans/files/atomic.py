@@ -14,7 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import OutputError, OutputExistsError, PixelmeansError
@@ -153,9 +153,11 @@ def _move_file_into_place(tmp: Path, target: Path, overwrite: bool) -> None:
         os.replace(tmp, target)
 
 
-def check_output_folder(path: str | os.PathLike, *, overwrite: bool) -> bool:
-    """Refuse a folder output that is a file, or a non-empty folder without ``overwrite``;
-    return whether the folder holds something (that ``overwrite`` will replace).
+def check_output_folder(path: str | os.PathLike, *, overwrite: bool,
+                        inputs: Iterable[str | os.PathLike] = ()) -> bool:
+    """Refuse a folder output that is a file, a non-empty folder without ``overwrite``, or a
+    folder that holds one of the job's ``inputs`` (replacing it would delete them); return
+    whether the folder holds something (that ``overwrite`` will replace).
 
     Examples
     --------
@@ -175,7 +177,21 @@ def check_output_folder(path: str | os.PathLike, *, overwrite: bool) -> bool:
         raise OutputError(msg) from None
     if occupied and not overwrite:
         raise _folder_taken(target)
+    if occupied:
+        _refuse_inputs_inside(target, inputs)
     return occupied
+
+
+def _refuse_inputs_inside(target: Path, inputs: Iterable[str | os.PathLike]) -> None:
+    folder = target.resolve()
+    for name in inputs:
+        source = Path(name)
+        if str(name) == "-" or not source.exists():
+            continue
+        if source.resolve() == folder or folder in source.resolve().parents:
+            msg = (f"{target}: holds the input {name}; replacing the folder would delete it "
+                   "(choose another output folder)")
+            raise OutputExistsError(msg)
 
 
 def _folder_taken(target: Path) -> OutputExistsError:
