@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..image.colorspace import to_hex
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_NORMAL, contrast_ratio, readable_text
+from .labels import font
 
 PAPER = (255, 255, 255)
 INK = (24, 24, 24)
@@ -22,15 +22,6 @@ GAP = 8
 # Tiles a row on a palette card, by the number of colours: (at most this many, columns).
 CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
-
-
-@lru_cache(maxsize=8)
-def font(size: int) -> FontType:
-    """Pillow's bundled font at ``size`` pixels (a fixed small bitmap font on Pillow < 10.1)."""
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow 10.0: no scalable default font
-        return ImageFont.load_default()
 
 
 def short_name(source: str) -> str:

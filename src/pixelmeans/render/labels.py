@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PIL import ImageDraw, ImageFont
+
+from ..image.colorspace import parse_hex
+from ..image.wcag import contrast_ratio
 
 LABEL_FILL = (20, 20, 20, 190)  # a dark, slightly see-through box under white text
 
@@ -16,12 +21,12 @@ def ink_for(hex_color: str) -> str:
     >>> ink_for("#a27c62"), ink_for("#1e3a8a")
     ('black', 'white')
     """
-    channels = [int(hex_color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "black" if luminance > 0.179 else "white"  # equal contrast at L = 0.179
+    color = parse_hex(hex_color)
+    on_black, on_white = contrast_ratio(color, [[0, 0, 0], [255, 255, 255]])
+    return "black" if on_black > on_white else "white"
 
 
+@lru_cache(maxsize=8)
 def font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     """Pillow's own font at ``size`` pixels (Pillow >= 10.1 scales it; older Pillow has only
     its small bitmap font, which is used then).
