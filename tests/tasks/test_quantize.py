@@ -184,3 +184,15 @@ def test_cell_pruning_finds_the_true_nearest_colour(k, rng):
     ours = nearest_colors(colors, palette, "rgb")
     d = ((colors[:, None].astype(int) - palette[None].astype(int)) ** 2).sum(-1)
     np.testing.assert_array_equal(d[np.arange(3000), ours], d.min(axis=1))
+
+
+@pytest.mark.parametrize("k", [2, 16, 200])
+def test_nearest_of_fractional_centres_is_the_true_nearest_and_the_first_of_ties(k, rng):
+    from pixelmeans.image.nearest import nearest_rgb
+
+    colors = rng.integers(0, 256, (4000, 3), dtype=np.uint8)
+    centers = rng.random((k, 3)) * 255
+    centers[-1] = centers[0]  # a tie: the first must win
+    ours = nearest_rgb(colors, centers)
+    d = ((colors[:, None].astype(float) - centers[None]) ** 2).sum(-1)
+    np.testing.assert_array_equal(ours, d.argmin(axis=1))

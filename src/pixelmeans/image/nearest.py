@@ -34,7 +34,7 @@ def nearest_colors(colors: np.ndarray, palette: np.ndarray, color_space: str) ->
     colour at k = 16 to 256. Other spaces compare with every palette colour.
     """
     if color_space == "rgb" and len(palette) >= 2:
-        return _nearest_rgb(np.asarray(colors, dtype=np.uint8), np.asarray(palette, np.uint8))
+        return nearest_rgb(np.asarray(colors, dtype=np.uint8), palette)
     X = np.ascontiguousarray(from_srgb(colors / 255.0, color_space), dtype=np.float64)
     C = np.ascontiguousarray(from_srgb(palette / 255.0, color_space), dtype=np.float64)
     return assign(X, row_norms_sq(X), C).labels
@@ -45,7 +45,19 @@ def _cell_ids(colors: np.ndarray) -> np.ndarray:
     return (c[:, 0] << (2 * CELL_BITS)) | (c[:, 1] << CELL_BITS) | c[:, 2]
 
 
-def _nearest_rgb(colors: np.ndarray, palette: np.ndarray) -> np.ndarray:
+def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Index of the nearest of ``centers`` (``(k, 3)`` RGB values in 0–255, whole or not)
+    for each ``uint8`` colour, by Euclidean distance in RGB; of equally near ones, the
+    first.
+
+    Examples
+    --------
+    >>> nearest_rgb(np.array([[0, 0, 9]], np.uint8), np.array([[0, 0, 0], [0, 0, 4.6]])).tolist()
+    [1]
+    """
+    palette = np.asarray(centers, dtype=np.float64)
+    if len(palette) < 2:
+        return np.zeros(len(colors), dtype=np.int32)
     cells = _cell_ids(colors)
     seen = np.zeros(1 << (3 * CELL_BITS), dtype=bool)
     seen[cells] = True
@@ -55,7 +67,7 @@ def _nearest_rgb(colors: np.ndarray, palette: np.ndarray) -> np.ndarray:
     table, counts = _candidates(used, palette)
     row = rank[cells]
     labels = table[row, 0].astype(np.int32)  # right wherever the cell has one candidate
-    extended = np.vstack([palette.astype(np.int32), [[FAR, FAR, FAR]]])
+    extended = np.vstack([palette, [[FAR, FAR, FAR]]])
     width = 2
     open_rows = np.flatnonzero(counts[row] > 1)
     while open_rows.size:
@@ -63,7 +75,7 @@ def _nearest_rgb(colors: np.ndarray, palette: np.ndarray) -> np.ndarray:
         todo = open_rows[group]
         if todo.size:
             candidates = table[row[todo], :width]
-            diff = colors[todo].astype(np.int32)[:, None, :] - extended[candidates]
+            diff = colors[todo].astype(np.float64)[:, None, :] - extended[candidates]
             best = np.einsum("ijk,ijk->ij", diff, diff).argmin(axis=1)
             labels[todo] = candidates[np.arange(todo.size), best]
         open_rows = open_rows[~group]
@@ -81,11 +93,11 @@ def _candidates(cells: np.ndarray, palette: np.ndarray) -> tuple[np.ndarray, np.
     width = 1 << (8 - CELL_BITS)
     mask = (1 << CELL_BITS) - 1
     k = len(palette)
-    p = palette.astype(np.int32)
+    p = palette
     blocks = []
     for start in range(0, cells.size, CELL_BLOCK):
         part = cells[start:start + CELL_BLOCK, None]
-        nearest_sq = np.zeros((part.shape[0], k), dtype=np.int32)
+        nearest_sq = np.zeros((part.shape[0], k))
         farthest_sq = np.zeros_like(nearest_sq)
         for channel, shift in enumerate((2 * CELL_BITS, CELL_BITS, 0)):
             low = ((part >> shift) & mask) * width

@@ -20,7 +20,7 @@ from ..image.load import RGBImage, as_image
 from ..image.nearest import labels_of_pixels, nearest_colors
 from ..image.ranking import heaviest_first
 from ..params import Boolean, InstanceOf, Options, validated
-from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, fit_palette
+from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, fit_with_nearest
 
 
 @dataclass(frozen=True)
@@ -110,15 +110,18 @@ def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
     """:func:`quantize` on a loaded image and checked parameters; ``colors`` are the
     image's :func:`pixel_colors` when already known."""
     codes, hist = pixel_colors(img) if colors is None else colors
+    nearest = None
     if palette is None:
-        palette = fit_palette(hist, n_colors, color_space, random_state, img.source)
+        palette, nearest = fit_with_nearest(hist, n_colors, color_space, random_state,
+                                            img.source)
     palette = Palette(palette.colors, palette.weights, img.source, color_space)
     if dither:
         labels = _dithered(img, palette).ravel()
         palette, remap = _ranked(palette, img.counted(labels), None)
         labels = remap[labels]
     else:
-        nearest = nearest_colors(hist.colors, palette.colors, color_space)
+        if nearest is None:
+            nearest = nearest_colors(hist.colors, palette.colors, color_space)
         palette, remap = _ranked(palette, nearest, hist.counts)
         labels = labels_of_pixels(hist, remap[nearest], codes)
     dtype = np.uint8 if len(palette) <= 256 else np.uint16
