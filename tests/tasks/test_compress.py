@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
@@ -132,3 +133,43 @@ def test_cli_compress_single_k_writes_the_image(capsys, tmp_path):
                          str(out_path))
     assert status == 0 and out_path.exists()
     assert len(out.splitlines()) == 3  # source line, header, one row
+
+
+def test_one_colour_sweep_is_one_row_and_one_warning():
+    from pixelmeans.tasks.palette import PaletteWarning
+
+    img = np.full((20, 30, 3), (40, 90, 200), np.uint8)
+    with pytest.warns(PaletteWarning) as caught:
+        sweep = compression_sweep(img, (2, 4, 8))
+    assert len(caught) == 1
+    assert "only 1 distinct colours; k = 2, 4, 8 give the image itself" in str(caught[0].message)
+    assert [r.n_colors for r in sweep.reports] == [1]
+    assert sweep.reports[0].mse == 0.0
+
+
+def test_ssim_of_a_large_picture_is_taken_on_block_averages_as_its_authors_do(rng):
+    from skimage.metrics import structural_similarity
+
+    from pixelmeans.tasks.compress import ssim_scale
+
+    img = np.asarray(Image.open(DATA / "coffee.jpg").convert("RGB").resize((1200, 801)))
+    report, q = compress(img, 8)
+    f = ssim_scale(801, 1200)
+    assert f == 3
+    block = lambda a: a[:798].reshape(266, f, 400, f, 3).mean(axis=(1, 3))  # noqa: E731
+    expected = structural_similarity(block(img.astype(float)), block(q.image.astype(float)),
+                                     channel_axis=2, data_range=255)
+    assert report.ssim == pytest.approx(expected, rel=1e-4)
+
+
+def test_dithered_errors_count_every_pixel(rng):
+    from skimage.color import deltaE_ciede2000
+
+    from pixelmeans.image.colorspace import rgb_to_lab
+
+    img = np.asarray(Image.open(DATA / "chelsea.jpg").convert("RGB"))
+    report, q = compress(img, 6, dither=True)
+    old, new = img.reshape(-1, 3).astype(float), q.image.reshape(-1, 3).astype(float)
+    assert report.mse == pytest.approx(((old - new) ** 2).mean())
+    assert report.delta_e == pytest.approx(
+        deltaE_ciede2000(rgb_to_lab(old / 255), rgb_to_lab(new / 255)).mean())

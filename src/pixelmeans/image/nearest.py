@@ -18,8 +18,8 @@ FAR = 1 << 12  # a sentinel palette colour farther from every colour than any re
 
 
 def nearest_colors(colors: np.ndarray, palette: np.ndarray, color_space: str) -> np.ndarray:
-    """Index of the nearest palette colour (in ``color_space``) for each ``uint8`` colour;
-    of equally near ones, the first.
+    """Index of the nearest palette colour (in ``color_space``) for each ``uint8`` colour
+    (ties: see :func:`nearest_rgb` in RGB; the first of equally near ones elsewhere).
 
     Examples
     --------
@@ -47,8 +47,9 @@ def _cell_ids(colors: np.ndarray) -> np.ndarray:
 
 def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """Index of the nearest of ``centers`` (``(k, 3)`` RGB values in 0–255, whole or not)
-    for each ``uint8`` colour, by Euclidean distance in RGB; of equally near ones, the
-    first.
+    for each ``uint8`` colour, by Euclidean distance in RGB. Of equally near sRGB colours
+    (whole values) the smallest (by red, then green, then blue) wins, so the answer does not
+    depend on the palette's order; of equally near fractional centres, the first.
 
     Examples
     --------
@@ -68,6 +69,11 @@ def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
     row = rank[cells]
     labels = table[row, 0].astype(np.int32)  # right wherever the cell has one candidate
     extended = np.vstack([palette, [[FAR, FAR, FAR]]])
+    tie_key = None
+    if np.array_equal(palette, np.round(palette)) and palette.min() >= 0 and palette.max() < 256:
+        whole = palette.astype(np.int64)
+        tie_key = np.append((whole[:, 0] << 16 | whole[:, 1] << 8 | whole[:, 2]), 0
+                            ).astype(np.float64)
     width = 2
     open_rows = np.flatnonzero(counts[row] > 1)
     while open_rows.size:
@@ -76,7 +82,10 @@ def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
         if todo.size:
             candidates = table[row[todo], :width]
             diff = colors[todo].astype(np.float64)[:, None, :] - extended[candidates]
-            best = np.einsum("ijk,ijk->ij", diff, diff).argmin(axis=1)
+            distance = np.einsum("ijk,ijk->ij", diff, diff)
+            if tie_key is not None:  # whole distances: ties go to the smallest colour
+                distance = distance * float(N_CODES) + tie_key[candidates]
+            best = distance.argmin(axis=1)
             labels[todo] = candidates[np.arange(todo.size), best]
         open_rows = open_rows[~group]
         width *= 2
