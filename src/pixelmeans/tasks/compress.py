@@ -144,7 +144,7 @@ def _block_means(pixels: np.ndarray, f: int) -> np.ndarray:
         return pixels
     h, w = pixels.shape[0] // f * f, pixels.shape[1] // f * f
     blocks = pixels[:h, :w].reshape(h // f, f, w // f, f, 3)
-    return blocks.sum(axis=(1, 3), dtype=np.float32) / np.float32(f * f)
+    return blocks.sum(axis=(1, 3), dtype=np.float64) / (f * f)
 
 
 @dataclass(frozen=True)
