@@ -99,7 +99,9 @@ def test_cli_quantize(capsys, tmp_path):
     [
         (["quantize", "missing.jpg", "-o", "x.png"], "missing.jpg: no such file"),
         (["quantize", "IMG", "-o", "x.jpg"], "x.jpg: quantized images are saved as"),
-        (["quantize", "IMG"], "the following arguments are required: -o/--output"),
+        (["quantize", "IMG", "-k", "300"], "-k 300: indexed images (PNG, GIF, WebP, palette "
+                                           "TIFF) hold at most 256 colours"),
+        (["compress", "IMG", "-k", "8,257"], "-k 257: the report measures indexed PNGs"),
         (["compress", "IMG", "-k", "4,16", "-o", "x.png"], "needs a single -k"),
         (["compress", "IMG", "-k", "4,0"], "expected a positive whole number, got '0'"),
         (["compress", "IMG", "--format", "xml"], "invalid choice: 'xml'"),
@@ -173,3 +175,25 @@ def test_dithered_errors_count_every_pixel(rng):
     assert report.mse == pytest.approx(((old - new) ** 2).mean())
     assert report.delta_e == pytest.approx(
         deltaE_ciede2000(rgb_to_lab(old / 255), rgb_to_lab(new / 255)).mean())
+
+
+def test_cli_quantize_names_its_output_after_the_image_and_never_replaces_it(capsys, tmp_path):
+    source = tmp_path / "cat.jpg"
+    source.write_bytes((DATA / "chelsea.jpg").read_bytes())
+    status, out, _ = run(capsys, "quantize", str(source), "-k", "8")
+    target = tmp_path / "cat-k8.png"
+    assert status == 0 and out.startswith(f"{target}: 8 colours")
+    with Image.open(target) as im:
+        assert im.mode == "P" and im.size == (451, 300)
+    before = target.read_bytes()
+    status, _, err = run(capsys, "quantize", str(source), "-k", "8", "--seed", "5")
+    assert status == 2 and "cat-k8.png: already exists" in err
+    assert target.read_bytes() == before
+
+
+def test_cli_quantize_writes_png_to_standard_output(capsysbinary):
+    assert main(["quantize", str(DATA / "chelsea.jpg"), "-k", "4", "-o", "-"]) == 0
+    captured = capsysbinary.readouterr()
+    with Image.open(io.BytesIO(captured.out)) as im:
+        assert im.format == "PNG" and im.mode == "P" and len(im.getpalette()) == 4 * 3
+    assert captured.err.decode().startswith("<stdout>: 4 colours, ")

@@ -5,20 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
+from ..files.download import is_url
 from ..files.paths import names_several
 from ..image.formats import TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
-from ..scale.batch import (
-    BatchResult,
-    batch_quantize,
-    plan_quantize_batch,
-    shared_palette,
-)
-from ..scale.runner import open_runner
-from ..scale.tiles import quantize_tiff
 from ..tasks.palette import extract_palette
 from ..tasks.quantize import quantize
 from .options import (
@@ -40,10 +34,12 @@ def configure(sub: argparse.ArgumentParser) -> None:
                        "small indexed PNG (or GIF/WebP, by suffix).")
     add_source(sub, "image file, URL or '-'; a folder or glob pattern (then OUT is a folder); "
                     "or a tiled TIFF, quantized tile by tile when OUT is .tif")
-    add_count(sub, default_of(quantize, "n_colors"))
-    sub.add_argument("-o", "--output", metavar="OUT", required=True,
+    add_count(sub, default_of(quantize, "n_colors"), what=f"colours, 1 to {MAX_INDEXED}")
+    sub.add_argument("-o", "--output", metavar="OUT",
                      help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
-                          "TIFF; a folder for a batch")
+                          "TIFF; '-' for standard output (PNG); a folder for a batch "
+                          "(default: NAME-kN.png beside the image, or standard output "
+                          "when SOURCE is '-')")
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     add_space(sub, default_of(quantize, "color_space"))
     add_run_options(sub)
@@ -55,24 +51,65 @@ def configure(sub: argparse.ArgumentParser) -> None:
     add_cluster_options(sub)
 
 
+MAX_INDEXED = 256  # colours an indexed PNG, GIF or WebP (or a palette TIFF) can hold
+STDOUT = "-"
+
+
+def default_output(source: str, n_colors: int) -> str:
+    """Where the image goes when ``-o`` is not given: ``NAME-kN.png`` beside a file (in the
+    current folder for a URL), standard output for standard input.
+
+    Examples
+    --------
+    >>> default_output("photos/cat.jpg", 16), default_output("-", 8)
+    ('photos/cat-k16.png', '-')
+    """
+    if source == STDOUT:
+        return STDOUT
+    path = Path(urlparse(source).path if is_url(source) else source)
+    if not path.stem:
+        msg = f"{source}: cannot name the output after it; give -o OUT"
+        raise InvalidParameterError(msg)
+    name = f"{path.stem}-k{n_colors}.png"
+    return name if is_url(source) else str(path.with_name(name))
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.colors > MAX_INDEXED:
+        msg = (f"-k {args.colors}: indexed images (PNG, GIF, WebP, palette TIFF) hold at most "
+               f"{MAX_INDEXED} colours; give -k {MAX_INDEXED} or less")
+        raise InvalidParameterError(msg)
     if args.shared_palette and args.palette_from:
         msg = "give either --shared-palette or --palette-from, not both"
         raise InvalidParameterError(msg)
     if names_several(args.source):
+        if not args.output:
+            msg = "a folder or pattern of images needs -o FOLDER for the results"
+            raise InvalidParameterError(msg)
         return _run_batch(args)
     if args.shared_palette:
         msg = "--shared-palette needs a folder or glob pattern of images"
         raise InvalidParameterError(msg)
-    if Path(args.output).suffix.lower() in TIFF_SUFFIXES:
+    output = args.output or default_output(args.source, args.colors)
+    if Path(output).suffix.lower() in TIFF_SUFFIXES:
         return _run_tiff(args)
-    indexed_format(args.output)
-    check_new_file(args.output, overwrite=args.force)
+    if output == STDOUT:
+        if sys.stdout.isatty():
+            msg = "-o -: standard output is a terminal; redirect it to a file or a pipe"
+            raise InvalidParameterError(msg)
+    else:
+        indexed_format(output)
+        check_new_file(output, overwrite=args.force)
     palette = _palette_from(args)
     result = quantize(load_source(args.source, args.max_pixels), args.colors,
                       color_space=args.space, dither=args.dither, palette=palette,
                       random_state=args.seed)
-    path = result.save(args.output, overwrite=args.force)
+    if output == STDOUT:
+        data = result.encode("PNG")
+        sys.stdout.buffer.write(data)
+        print(f"<stdout>: {len(result.palette)} colours, {len(data):,} bytes", file=sys.stderr)
+        return 0
+    path = result.save(output, overwrite=args.force)
     print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
     return 0
 
@@ -85,6 +122,9 @@ def _palette_from(args: argparse.Namespace):
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    from ..scale.batch import BatchResult, batch_quantize, plan_quantize_batch, shared_palette
+    from ..scale.runner import open_runner
+
     paths, targets = plan_quantize_batch(args.source, args.output, overwrite=args.force)
     palette = _palette_from(args)
     failed: list[BatchResult] = []
@@ -109,6 +149,9 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def _run_tiff(args: argparse.Namespace) -> int:
+    from ..scale.runner import open_runner
+    from ..scale.tiles import quantize_tiff
+
     if args.dither:
         msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
         raise InvalidParameterError(msg)
