@@ -197,3 +197,17 @@ def test_cli_quantize_writes_png_to_standard_output(capsysbinary):
     with Image.open(io.BytesIO(captured.out)) as im:
         assert im.format == "PNG" and im.mode == "P" and len(im.getpalette()) == 4 * 3
     assert captured.err.decode().startswith("<stdout>: 4 colours, ")
+
+
+def test_cli_quantize_says_that_partial_transparency_becomes_opaque(capsys, tmp_path):
+    rgba = np.dstack([np.asarray(Image.open(DATA / "chelsea.jpg").convert("RGB")),
+                      np.full((300, 451), 128, np.uint8)])
+    source, target = tmp_path / "half.png", tmp_path / "out.png"
+    Image.fromarray(rgba).save(source)
+    status, _, err = run(capsys, "quantize", str(source), "-k", "4", "-o", str(target))
+    assert status == 0
+    assert err == (f"pixelmeans: warning: {source}: 135,300 pixels are partly transparent; "
+                   "transparency is kept as on or off (pixels at least half opaque count, and "
+                   "are written, as opaque; the others as transparent)\n")
+    with Image.open(target) as im:
+        assert "transparency" not in im.info
