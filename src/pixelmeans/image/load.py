@@ -206,8 +206,9 @@ def _decode(data: bytes, name: str, max_pixels: int, draft_pixels: int | None = 
 def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None) -> RGBImage:
     _check_size(im.size[0], im.size[1], max_pixels, name)
     try:
-        if getattr(im, "n_frames", 1) > 1:
-            warnings.warn(f"{name}: an animation of {im.n_frames} frames; only the first "
+        frames = getattr(im, "n_frames", 1)
+        if frames > 1:
+            warnings.warn(f"{name}: an animation of {frames} frames; only the first "
                           "frame is used", ImageContentWarning, stacklevel=2)
             im.seek(0)
         if im.getexif().get(ExifTags.Base.Orientation, 1) != 1:  # else no copy is needed
