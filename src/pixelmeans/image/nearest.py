@@ -6,6 +6,8 @@ the work grows with the number of distinct colours, not of pixels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..cluster.core.kernels import assign, row_norms_sq
@@ -56,40 +58,84 @@ def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
     >>> nearest_rgb(np.array([[0, 0, 9]], np.uint8), np.array([[0, 0, 0], [0, 0, 4.6]])).tolist()
     [1]
     """
-    palette = np.asarray(centers, dtype=np.float64)
-    if len(palette) < 2:
-        return np.zeros(len(colors), dtype=np.int32)
-    cells = _cell_ids(colors)
-    seen = np.zeros(1 << (3 * CELL_BITS), dtype=bool)
-    seen[cells] = True
-    used = np.flatnonzero(seen)
-    rank = np.zeros(seen.size, dtype=np.int32)
-    rank[used] = np.arange(used.size, dtype=np.int32)
-    table, counts = _candidates(used, palette)
-    row = rank[cells]
-    labels = table[row, 0].astype(np.int32)  # right wherever the cell has one candidate
-    extended = np.vstack([palette, [[FAR, FAR, FAR]]])
-    tie_key = None
-    if np.array_equal(palette, np.round(palette)) and palette.min() >= 0 and palette.max() < 256:
-        whole = palette.astype(np.int64)
-        tie_key = np.append((whole[:, 0] << 16 | whole[:, 1] << 8 | whole[:, 2]), 0
-                            ).astype(np.float64)
-    width = 2
-    open_rows = np.flatnonzero(counts[row] > 1)
-    while open_rows.size:
-        group = counts[row[open_rows]] <= width
-        todo = open_rows[group]
-        if todo.size:
-            candidates = table[row[todo], :width]
-            diff = colors[todo].astype(np.float64)[:, None, :] - extended[candidates]
-            distance = np.einsum("ijk,ijk->ij", diff, diff)
-            if tie_key is not None:  # whole distances: ties go to the smallest colour
-                distance = distance * float(N_CODES) + tie_key[candidates]
-            best = distance.argmin(axis=1)
-            labels[todo] = candidates[np.arange(todo.size), best]
-        open_rows = open_rows[~group]
-        width *= 2
-    return labels
+    return RGBCells.of(colors).nearest(centers)
+
+
+@dataclass(frozen=True)
+class RGBCells:
+    """Distinct ``uint8`` colours grouped in RGB cells of 8×8×8 levels, prepared once to
+    find their nearest colours in many palettes (the steps of a K-means).
+
+    Attributes
+    ----------
+    colors : ndarray of shape (m, 3), uint8
+    cells : ndarray of shape (u,), int32
+        The cells that hold colours.
+    row : ndarray of shape (m,), int32
+        Each colour's position in ``cells``.
+    """
+
+    colors: np.ndarray
+    cells: np.ndarray
+    row: np.ndarray
+
+    @classmethod
+    def of(cls, colors: np.ndarray) -> RGBCells:
+        """Group ``colors`` (``(m, 3)`` uint8) by cell."""
+        colors = np.asarray(colors, dtype=np.uint8)
+        ids = _cell_ids(colors)
+        seen = np.zeros(1 << (3 * CELL_BITS), dtype=bool)
+        seen[ids] = True
+        cells = np.flatnonzero(seen).astype(np.int32)
+        rank = np.zeros(seen.size, dtype=np.int32)
+        rank[cells] = np.arange(cells.size, dtype=np.int32)
+        return cls(colors, cells, rank[ids])
+
+    def candidates(self, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each cell, the centres that can be nearest to a colour in it (see
+        :func:`_candidates`), and how many; a cell with one is settled for all its colours."""
+        return _candidates(self.cells, np.asarray(centers, dtype=np.float64))
+
+    def nearest(self, centers: np.ndarray) -> np.ndarray:
+        """The nearest centre of every colour (see :func:`nearest_rgb`)."""
+        if len(centers) < 2:
+            return np.zeros(len(self.colors), dtype=np.int32)
+        table, counts = self.candidates(centers)
+        labels = table[self.row, 0].astype(np.int32)  # right wherever one candidate is left
+        open_rows = np.flatnonzero(counts[self.row] > 1)
+        labels[open_rows] = self.resolve(open_rows, table, counts, centers)
+        return labels
+
+    def resolve(self, which: np.ndarray, table: np.ndarray, counts: np.ndarray,
+                centers: np.ndarray) -> np.ndarray:
+        """The nearest centre of the colours ``which``, among their cells' candidates
+        (``table`` and ``counts`` from :meth:`candidates`)."""
+        palette = np.asarray(centers, dtype=np.float64)
+        extended = np.vstack([palette, [[FAR, FAR, FAR]]])
+        tie_key = None
+        if np.array_equal(palette, np.round(palette)) and palette.min() >= 0 \
+                and palette.max() < 256:
+            whole = palette.astype(np.int64)
+            tie_key = np.append(whole[:, 0] << 16 | whole[:, 1] << 8 | whole[:, 2], 0
+                                ).astype(np.float64)
+        labels = np.empty(which.size, dtype=np.int32)
+        rows = self.row[which]
+        pending = np.arange(which.size)
+        width = 2
+        while pending.size:  # colours in groups by how many candidates their cell has
+            group = counts[rows[pending]] <= width
+            todo = pending[group]
+            if todo.size:
+                candidates = table[rows[todo], :width]
+                diff = self.colors[which[todo]].astype(np.float64)[:, None, :] - \
+                    extended[candidates]
+                distance = np.einsum("ijk,ijk->ij", diff, diff)
+                if tie_key is not None:  # whole distances: ties go to the smallest colour
+                    distance = distance * float(N_CODES) + tie_key[candidates]
+                labels[todo] = candidates[np.arange(todo.size), distance.argmin(axis=1)]
+            pending = pending[~group]
+            width *= 2
+        return labels
 
 
 def _candidates(cells: np.ndarray, palette: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

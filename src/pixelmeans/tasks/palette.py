@@ -20,7 +20,7 @@ from ..cluster.core.fit import KMeansResult, fit_kmeans
 from ..image.colorspace import COLOR_SPACES, from_srgb, to_hex, to_srgb, to_uint8
 from ..image.histogram import ColorHistogram, color_histogram
 from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, as_image
-from ..image.nearest import nearest_colors, nearest_rgb
+from ..image.nearest import RGBCells, nearest_colors
 from ..image.ranking import heaviest_first
 from ..params import (
     Boolean,
@@ -166,18 +166,33 @@ def _finish_rgb(hist: ColorHistogram, centers: np.ndarray) -> tuple[np.ndarray, 
     each colour's nearest entry in it.
 
     Each step assigns every distinct colour to its nearest centre and moves each centre to
-    the weighted mean of its colours: K-means on every pixel, finishing what the bins began,
-    at the cost of one nearest-colour pass a step.
+    the weighted mean of its colours: K-means on every pixel, finishing what the bins began.
+    The colours are grouped in 8×8×8 cells once; a cell whose colours can only have one
+    nearest centre adds its precomputed sums at once, so a step works colour by colour only
+    in the cells that straddle a boundary.
     """
     counts = hist.counts.astype(np.float64)
     colors = hist.colors.astype(np.float64)
-    mean = counts @ colors / counts.sum()
+    weighted = colors * counts[:, None]
+    mean = weighted.sum(axis=0) / counts.sum()
     tol = FINISH_TOL * float(counts @ ((colors - mean) ** 2).sum(axis=1)) / counts.sum() / 3
+    cells = RGBCells.of(hist.colors)
+    n_cells, k = cells.cells.size, len(centers)
+    cell_mass = np.bincount(cells.row, weights=counts, minlength=n_cells)
+    cell_sums = np.stack([np.bincount(cells.row, weights=weighted[:, j], minlength=n_cells)
+                          for j in range(3)], axis=1)
     for _ in range(FINISH_STEPS):
-        nearest = nearest_rgb(hist.colors, centers)
-        mass = np.bincount(nearest, weights=counts, minlength=len(centers))
-        sums = np.stack([np.bincount(nearest, weights=colors[:, j] * counts,
-                                     minlength=len(centers)) for j in range(3)], axis=1)
+        table, n_candidates = cells.candidates(centers)
+        settled = n_candidates == 1
+        owner = table[settled, 0]
+        mass = np.bincount(owner, weights=cell_mass[settled], minlength=k)
+        sums = np.stack([np.bincount(owner, weights=cell_sums[settled, j], minlength=k)
+                         for j in range(3)], axis=1)
+        open_colors = np.flatnonzero(~settled[cells.row])
+        nearest = cells.resolve(open_colors, table, n_candidates, centers)
+        mass += np.bincount(nearest, weights=counts[open_colors], minlength=k)
+        sums += np.stack([np.bincount(nearest, weights=weighted[open_colors, j], minlength=k)
+                          for j in range(3)], axis=1)
         filled = mass > 0  # an emptied centre stays where it was
         moved = centers.copy()
         moved[filled] = sums[filled] / mass[filled, None]
@@ -186,7 +201,7 @@ def _finish_rgb(hist: ColorHistogram, centers: np.ndarray) -> tuple[np.ndarray, 
         if shift <= tol:
             break
     palette = to_uint8(np.clip(centers / 255.0, 0, 1))
-    return palette, nearest_rgb(hist.colors, palette)
+    return palette, cells.nearest(palette)
 
 
 def _cluster_histogram(hist: ColorHistogram, n_colors: int, color_space: str, random_state
