@@ -54,6 +54,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_datasets.py
 	$(BIN)/python benchmarks/bench_encoders.py
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_jobs.py
 
 clean:
 	rm -rf $(VENV) $(MIN_VENV) build *.egg-info src/*.egg-info

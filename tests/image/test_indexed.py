@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 
 import numpy as np
 import pytest
@@ -33,23 +34,64 @@ def test_every_format_round_trips_exactly_with_transparency(fmt, k, rng):
     np.testing.assert_array_equal(back[..., :3][mask], colors[labels][mask])
 
 
-def _pillow(im, **options):
-    buffer = io.BytesIO()
-    im.save(buffer, "PNG", **options)
-    return buffer.getvalue()
+def _chunks(data):
+    """``{type: [body, ...]}`` of a PNG file, read with nothing but its format."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks, at = {}, 8
+    while at < len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        kind, body = data[at + 4:at + 8].decode(), data[at + 8:at + 8 + size]
+        assert zlib.crc32(data[at + 4:at + 8 + size]) == int.from_bytes(
+            data[at + 8 + size:at + 12 + size], "big")
+        chunks.setdefault(kind, []).append(body)
+        at += 12 + size
+    return chunks
 
 
-@pytest.mark.parametrize("k", [4, 16, 17])
-def test_png_keeps_the_smaller_of_the_default_and_rle_strategies_for_few_colours(k, rng):
-    im = indexed_image(*_photo_labels(k, rng))
-    default = _pillow(im, compress_level=9)
-    rle = _pillow(im, compress_level=9, compress_type=Image.RLE)
-    expected = min(default, rle, key=len) if k <= 16 else default
-    assert encode(im, "PNG") == expected
+@pytest.mark.parametrize(("k", "bits"), [(2, 1), (4, 2), (16, 4), (17, 8), (256, 8)])
+def test_png_rows_are_unfiltered_at_the_smallest_depth_with_exactly_k_entries(k, bits, rng):
+    labels, colors = _photo_labels(k, rng, shape=(37, 53))
+    chunks = _chunks(encode(indexed_image(labels, colors), "PNG"))
+    width, height = 53, 37
+    assert chunks["IHDR"][0][8] == bits and chunks["IHDR"][0][9] == 3
+    assert len(chunks["PLTE"][0]) == 3 * k
+    raw = zlib.decompress(b"".join(chunks["IDAT"]))
+    stride = (width * bits + 7) // 8 + 1
+    assert len(raw) == height * stride
+    assert all(raw[row * stride] == 0 for row in range(height))  # filter "none"
 
 
-def test_large_images_use_the_faster_png_level(monkeypatch, rng):
-    im = indexed_image(*_photo_labels(64, rng))
-    assert encode(im, "PNG") == _pillow(im, compress_level=9)
-    monkeypatch.setattr(indexed, "PNG_LEVEL_UP_TO", (9, im.width * im.height - 1))
-    assert encode(im, "PNG") == _pillow(im, compress_level=indexed.PNG_LEVEL_ABOVE)
+def test_pieces_deflated_apart_make_one_stream_close_to_a_single_one(monkeypatch, rng):
+    from pixelmeans.image import pngfile
+
+    data = (rng.integers(0, 4, 3_000_000, dtype=np.uint8) * 60).tobytes()
+    monkeypatch.setattr(pngfile, "PIECE_BYTES", 700_000)  # five pieces
+    joined = pngfile.zlib_stream(data, 6)
+    assert zlib.decompress(joined) == data
+    assert len(joined) <= 1.01 * len(zlib.compress(data, 6))
+
+
+def test_png_keeps_partial_transparency_of_each_entry(rng):
+    im = indexed_image(np.array([[0, 1, 2]]), np.array([[9, 9, 9], [200, 0, 0], [0, 0, 0]]))
+    im.info["transparency"] = bytes([255, 128])  # entry 2 is opaque: tRNS stops before it
+    data = encode(im, "PNG")
+    assert _chunks(data)["tRNS"] == [bytes([255, 128])]
+    with Image.open(io.BytesIO(data)) as back:
+        assert np.asarray(back.convert("RGBA")).tolist() == [
+            [[9, 9, 9, 255], [200, 0, 0, 128], [0, 0, 0, 255]]]
+
+
+def test_png_level_follows_the_measured_rule():
+    assert indexed.png_level(2_000_000, 4) == 9
+    assert indexed.png_level(2_000_001, 16) == indexed.PNG_LEVEL_PACKED
+    assert indexed.png_level(2_000_001, 17) == indexed.PNG_LEVEL_BYTES
+
+
+def test_webp_wider_than_its_limit_is_refused_before_encoding(tmp_path):
+    from pixelmeans.errors import InvalidParameterError
+
+    im = indexed_image(np.zeros((1, 20_000), np.uint8), np.array([[1, 2, 3]], np.uint8))
+    with pytest.raises(InvalidParameterError, match=r"wide\.webp: a 20000×1 image cannot be "
+                                                    r"saved as WebP \(at most 16383"):
+        indexed.save_indexed(im, tmp_path / "wide.webp")
+    assert list(tmp_path.iterdir()) == []

@@ -14,7 +14,7 @@ from PIL import Image
 
 from pixelmeans import ImageReadError, ImageTooLargeError, OutputExistsError
 from pixelmeans.files.atomic import write_atomically
-from pixelmeans.image.load import load_image
+from pixelmeans.image.load import ImageContentWarning, load_image
 
 DATA = Path(__file__).parents[2] / "src" / "pixelmeans" / "data"
 
@@ -78,7 +78,9 @@ def test_alpha_and_palette_transparency_become_a_mask():
     rgba = np.zeros((2, 2, 4), np.uint8)
     rgba[0, 0] = (10, 20, 30, 255)
     rgba[0, 1] = (10, 20, 30, 200)
-    img = load_image(_png_bytes(Image.fromarray(rgba)))
+    with pytest.warns(ImageContentWarning, match="1 pixels are partly transparent; "
+                                                 "transparency is kept as on or off"):
+        img = load_image(_png_bytes(Image.fromarray(rgba)))
     assert img.mask.tolist() == [[True, True], [False, False]]
     assert img.n_counted == 2
     p = Image.new("P", (2, 1))
@@ -93,7 +95,9 @@ def test_first_frame_of_an_animation():
     frames = [Image.new("RGB", (4, 4), c) for c in ((255, 0, 0), (0, 0, 255))]
     buf = io.BytesIO()
     frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:])
-    assert load_image(buf.getvalue()).pixels[0, 0].tolist() == [255, 0, 0]
+    with pytest.warns(ImageContentWarning, match="an animation of 2 frames; only the first "
+                                                 "frame is used"):
+        assert load_image(buf.getvalue()).pixels[0, 0].tolist() == [255, 0, 0]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
 
@@ -124,7 +125,9 @@ def test_cli_dither_with_palette_from_uses_that_palette_and_diffuses_error(capsy
     [
         (["quantize", "missing.jpg", "-o", "x.png"], "missing.jpg: no such file"),
         (["quantize", "IMG", "-o", "x.jpg"], "x.jpg: quantized images are saved as"),
-        (["quantize", "IMG"], "the following arguments are required: -o/--output"),
+        (["quantize", "IMG", "-k", "300"], "-k 300: indexed images (PNG, GIF, WebP, palette "
+                                           "TIFF) hold at most 256 colours"),
+        (["compress", "IMG", "-k", "8,257"], "-k 257: the report measures indexed PNGs"),
         (["compress", "IMG", "-k", "4,16", "-o", "x.png"], "needs a single -k"),
         (["compress", "IMG", "-k", "4,0"], "expected a positive whole number, got '0'"),
         (["compress", "IMG", "--format", "xml"], "invalid choice: 'xml'"),
@@ -158,3 +161,79 @@ def test_cli_compress_single_k_writes_the_image(capsys, tmp_path):
                          str(out_path))
     assert status == 0 and out_path.exists()
     assert len(out.splitlines()) == 3  # source line, header, one row
+
+
+def test_one_colour_sweep_is_one_row_and_one_warning():
+    from pixelmeans.tasks.palette import PaletteWarning
+
+    img = np.full((20, 30, 3), (40, 90, 200), np.uint8)
+    with pytest.warns(PaletteWarning) as caught:
+        sweep = compression_sweep(img, (2, 4, 8))
+    assert len(caught) == 1
+    assert "only 1 distinct colours; k = 2, 4, 8 give the image itself" in str(caught[0].message)
+    assert [r.n_colors for r in sweep.reports] == [1]
+    assert sweep.reports[0].mse == 0.0
+
+
+def test_ssim_of_a_large_picture_is_taken_on_block_averages_as_its_authors_do(rng):
+    from skimage.metrics import structural_similarity
+
+    from pixelmeans.tasks.compress import ssim_scale
+
+    img = np.asarray(Image.open(DATA / "coffee.jpg").convert("RGB").resize((1200, 801)))
+    report, q = compress(img, 8)
+    f = ssim_scale(801, 1200)
+    assert f == 3
+    block = lambda a: a.reshape(267, f, 400, f, 3).mean(axis=(1, 3))  # noqa: E731
+    expected = structural_similarity(block(img.astype(float)), block(q.image.astype(float)),
+                                     channel_axis=2, data_range=255)
+    assert report.ssim == pytest.approx(expected, rel=1e-4)
+
+
+def test_dithered_errors_count_every_pixel(rng):
+    from skimage.color import deltaE_ciede2000
+
+    from pixelmeans.image.colorspace import rgb_to_lab
+
+    img = np.asarray(Image.open(DATA / "chelsea.jpg").convert("RGB"))
+    report, q = compress(img, 6, dither=True)
+    old, new = img.reshape(-1, 3).astype(float), q.image.reshape(-1, 3).astype(float)
+    assert report.mse == pytest.approx(((old - new) ** 2).mean())
+    assert report.delta_e == pytest.approx(
+        deltaE_ciede2000(rgb_to_lab(old / 255), rgb_to_lab(new / 255)).mean())
+
+
+def test_cli_quantize_names_its_output_after_the_image_and_never_replaces_it(capsys, tmp_path):
+    source = tmp_path / "cat.jpg"
+    source.write_bytes((DATA / "chelsea.jpg").read_bytes())
+    status, out, _ = run(capsys, "quantize", str(source), "-k", "8")
+    target = tmp_path / "cat-k8.png"
+    assert status == 0 and out.startswith(f"{target}: 8 colours")
+    with Image.open(target) as im:
+        assert im.mode == "P" and im.size == (451, 300)
+    before = target.read_bytes()
+    status, _, err = run(capsys, "quantize", str(source), "-k", "8", "--seed", "5")
+    assert status == 2 and "cat-k8.png: already exists" in err
+    assert target.read_bytes() == before
+
+
+def test_cli_quantize_writes_png_to_standard_output(capsysbinary):
+    assert main(["quantize", str(DATA / "chelsea.jpg"), "-k", "4", "-o", "-"]) == 0
+    captured = capsysbinary.readouterr()
+    with Image.open(io.BytesIO(captured.out)) as im:
+        assert im.format == "PNG" and im.mode == "P" and len(im.getpalette()) == 4 * 3
+    assert captured.err.decode().startswith("<stdout>: 4 colours, ")
+
+
+def test_cli_quantize_says_that_partial_transparency_becomes_opaque(capsys, tmp_path):
+    rgba = np.dstack([np.asarray(Image.open(DATA / "chelsea.jpg").convert("RGB")),
+                      np.full((300, 451), 128, np.uint8)])
+    source, target = tmp_path / "half.png", tmp_path / "out.png"
+    Image.fromarray(rgba).save(source)
+    status, _, err = run(capsys, "quantize", str(source), "-k", "4", "-o", str(target))
+    assert status == 0
+    assert err == (f"pixelmeans: warning: {source}: 135,300 pixels are partly transparent; "
+                   "transparency is kept as on or off (pixels at least half opaque count, and "
+                   "are written, as opaque; the others as transparent)\n")
+    with Image.open(target) as im:
+        assert "transparency" not in im.info

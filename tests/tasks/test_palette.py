@@ -174,3 +174,41 @@ def test_large_jpegs_are_decoded_at_reduced_size_for_nearly_the_same_palette(tmp
     png = tmp_path / "big.png"
     big.save(png)  # not a JPEG: always decoded whole
     assert extract_palette(png, 4).hex == extract_palette(png, 4, full_decode=True).hex
+
+
+@pytest.mark.parametrize("k", [8, 16])
+def test_binned_fit_finished_on_exact_colours_matches_kmeans_on_every_pixel(k):
+    """A photo with more distinct colours than are clustered exactly (bins first): its
+    palette's MSE over every pixel is within 1% of scikit-learn's KMeans on the pixels
+    (given as distinct colours with their counts: the same objective), best of 3 seeds."""
+    from sklearn.cluster import KMeans
+
+    from pixelmeans.tasks import palette as palette_module
+
+    with Image.open(DATA / "coffee.jpg") as im:
+        hist = color_histogram(np.asarray(im.convert("RGB")))
+    assert hist.n_colors > palette_module.MAX_EXACT_COLORS
+    ours = _error_on_every_pixel(hist, extract_palette(hist_image(hist), k).colors)
+    reference = min(
+        _error_on_every_pixel(hist, np.clip(np.rint(KMeans(k, n_init=1, random_state=seed).fit(
+            hist.colors.astype(float), sample_weight=hist.counts).cluster_centers_), 0, 255)
+            .astype(np.uint8))
+        for seed in range(3))
+    assert ours <= 1.01 * reference
+
+
+def hist_image(hist):
+    """An image with exactly the colours and counts of ``hist`` (one row)."""
+    return np.repeat(hist.colors, hist.counts, axis=0)[None]
+
+
+def test_exact_finish_lowers_the_error_of_the_binned_fit(monkeypatch):
+    from pixelmeans.tasks import palette as palette_module
+
+    with Image.open(DATA / "coffee.jpg") as im:
+        image = np.asarray(im.convert("RGB"))
+    hist = color_histogram(image)
+    finished = _error_on_every_pixel(hist, extract_palette(image, 16).colors)
+    monkeypatch.setattr(palette_module, "FINISH_STEPS", 0)
+    binned_only = _error_on_every_pixel(hist, extract_palette(image, 16).colors)
+    assert finished < binned_only

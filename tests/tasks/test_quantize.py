@@ -185,3 +185,27 @@ def test_cell_pruning_finds_the_true_nearest_colour(k, rng):
     ours = nearest_colors(colors, palette, "rgb")
     d = ((colors[:, None].astype(int) - palette[None].astype(int)) ** 2).sum(-1)
     np.testing.assert_array_equal(d[np.arange(3000), ours], d.min(axis=1))
+
+
+@pytest.mark.parametrize("k", [2, 16, 200])
+def test_nearest_of_fractional_centres_is_the_true_nearest_and_the_first_of_ties(k, rng):
+    from pixelmeans.image.nearest import nearest_rgb
+
+    colors = rng.integers(0, 256, (4000, 3), dtype=np.uint8)
+    centers = rng.random((k, 3)) * 255
+    centers[-1] = centers[0]  # a tie: the first must win
+    ours = nearest_rgb(colors, centers)
+    d = ((colors[:, None].astype(float) - centers[None]) ** 2).sum(-1)
+    np.testing.assert_array_equal(ours, d.argmin(axis=1))
+
+
+def test_nearest_srgb_colour_does_not_depend_on_the_palette_order(rng):
+    from pixelmeans.image.nearest import nearest_colors
+
+    colors = rng.integers(0, 256, (5000, 3), dtype=np.uint8)
+    palette = rng.integers(0, 128, (12, 3), dtype=np.uint8) * 2  # even values: many ties
+    palette = np.unique(palette, axis=0)
+    order = rng.permutation(len(palette))
+    a = palette[nearest_colors(colors, palette, "rgb")]
+    b = palette[order][nearest_colors(colors, palette[order], "rgb")]
+    np.testing.assert_array_equal(a, b)

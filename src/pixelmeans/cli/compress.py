@@ -26,6 +26,7 @@ from .progress import LiveTable, activity, k_steps
 from .report import write_text
 
 FORMATS = ("table", "json", "csv")
+MAX_INDEXED = 256
 
 
 def configure(sub: argparse.ArgumentParser) -> None:
@@ -47,6 +48,11 @@ def configure(sub: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    too_many = [k for k in args.colors if k > MAX_INDEXED]
+    if too_many:
+        msg = (f"-k {too_many[0]}: the report measures indexed PNGs, which hold at most "
+               f"{MAX_INDEXED} colours; give k of {MAX_INDEXED} or less")
+        raise InvalidParameterError(msg)
     if (args.output or args.compare) and len(args.colors) != 1:
         option = "-o/--output" if args.output else "--compare"
         msg = f"{option} needs a single -k (one number of colours)"

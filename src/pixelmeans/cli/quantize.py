@@ -5,21 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
+from ..files.download import is_url
 from ..files.paths import names_several
 from ..image.formats import TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
 from ..render.palette_files import is_palette_file
-from ..scale.batch import (
-    BatchResult,
-    batch_quantize,
-    plan_quantize_batch,
-    shared_palette,
-)
-from ..scale.runner import open_runner
-from ..scale.tiles import quantize_tiff
 from ..tasks.palette import as_palette, extract_palette
 from ..tasks.quantize import quantize
 from .auto import add_count_or_auto, auto_target, count
@@ -46,9 +40,11 @@ def configure(sub: argparse.ArgumentParser) -> None:
     add_source(sub, "image file, URL or '-'; a folder or glob pattern (then OUT is a folder); "
                     "or a tiled TIFF, quantized tile by tile when OUT is .tif")
     add_count_or_auto(sub, default_of(quantize, "n_colors"), bytes_target=True)
-    sub.add_argument("-o", "--output", metavar="OUT", required=True,
+    sub.add_argument("-o", "--output", metavar="OUT",
                      help="output file: .png (indexed), .gif, .webp, or .tif for a tiled "
-                          "TIFF; a folder for a batch")
+                          "TIFF; '-' for standard output (PNG); a folder for a batch "
+                          "(default: NAME-kN.png beside the image, or standard output "
+                          "when SOURCE is '-')")
     sub.add_argument("--dither", action="store_true", help="Floyd–Steinberg dithering")
     add_space(sub, default_of(quantize, "color_space"))
     add_run_options(sub)
@@ -63,35 +59,82 @@ def configure(sub: argparse.ArgumentParser) -> None:
     add_compare(sub)
 
 
+MAX_INDEXED = 256  # colours an indexed PNG, GIF or WebP (or a palette TIFF) can hold
+STDOUT = "-"
+
+
+def default_output(source: str, n_colors: int) -> str:
+    """Where the image goes when ``-o`` is not given: ``NAME-kN.png`` beside a file (in the
+    current folder for a URL), standard output for standard input.
+
+    Examples
+    --------
+    >>> default_output("photos/cat.jpg", 16), default_output("-", 8)
+    ('photos/cat-k16.png', '-')
+    """
+    if source == STDOUT:
+        return STDOUT
+    path = Path(urlparse(source).path if is_url(source) else source)
+    if not path.stem:
+        msg = f"{source}: cannot name the output after it; give -o OUT"
+        raise InvalidParameterError(msg)
+    name = f"{path.stem}-k{n_colors}.png"
+    return name if is_url(source) else str(path.with_name(name))
+
+
 def run(args: argparse.Namespace) -> int:
     target = auto_target(args)
     args.colors = count(args, default_of(quantize, "n_colors"))
     if target:
         return _run_auto(args, target)
+    if args.colors > MAX_INDEXED:
+        msg = (f"-k {args.colors}: indexed images (PNG, GIF, WebP, palette TIFF) hold at most "
+               f"{MAX_INDEXED} colours; give -k {MAX_INDEXED} or less")
+        raise InvalidParameterError(msg)
     if args.shared_palette and args.palette_from:
         msg = "give either --shared-palette or --palette-from, not both"
         raise InvalidParameterError(msg)
-    if args.compare and (names_several(args.source) or
-                         Path(args.output).suffix.lower() in TIFF_SUFFIXES):
-        msg = "--compare takes a single image, not a batch or a tiled TIFF"
-        raise InvalidParameterError(msg)
     if names_several(args.source):
+        if not args.output:
+            msg = "a folder or pattern of images needs -o FOLDER for the results"
+            raise InvalidParameterError(msg)
+        if args.compare:
+            msg = "--compare takes a single image, not a batch"
+            raise InvalidParameterError(msg)
         return _run_batch(args)
     if args.shared_palette:
         msg = "--shared-palette needs a folder or glob pattern of images"
         raise InvalidParameterError(msg)
-    if Path(args.output).suffix.lower() in TIFF_SUFFIXES:
+    output = args.output or default_output(args.source, args.colors)
+    if Path(output).suffix.lower() in TIFF_SUFFIXES:
+        if args.compare:
+            msg = "--compare takes a single image, not a tiled TIFF"
+            raise InvalidParameterError(msg)
+        args.output = output
         return _run_tiff(args)
-    indexed_format(args.output)
-    check_new_file(args.output, overwrite=args.force)
+    if output == STDOUT:
+        if sys.stdout.isatty():
+            msg = "-o -: standard output is a terminal; redirect it to a file or a pipe"
+            raise InvalidParameterError(msg)
+    else:
+        indexed_format(output)
+        check_new_file(output, overwrite=args.force)
     check_compare(args)
     palette = _palette_from(args)
     image = load_source(args.source, args.max_pixels)
     with activity(f"quantizing k={args.colors}"):
         result = quantize(image, args.colors, color_space=args.space, dither=args.dither,
                           palette=palette, random_state=args.seed)
-        path = result.save(args.output, overwrite=args.force)
-    print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
+        if output == STDOUT:
+            data = result.encode("PNG")
+        else:
+            path = result.save(output, overwrite=args.force)
+    if output == STDOUT:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        print(f"<stdout>: {len(result.palette)} colours, {len(data):,} bytes", file=sys.stderr)
+    else:
+        print(f"{path}: {len(result.palette)} colours, {path.stat().st_size:,} bytes")
     write_compare(args, image, result.image, f"{len(result.palette)} colours")
     return 0
 
@@ -99,10 +142,13 @@ def run(args: argparse.Namespace) -> int:
 def _run_auto(args: argparse.Namespace, target: dict) -> int:
     from ..tasks.auto_k import auto_quantize
 
+    if not args.output or args.output == STDOUT:
+        msg = "-k auto needs -o OUT (.png, .gif or .webp): the number of colours is not known yet"
+        raise InvalidParameterError(msg)
     if names_several(args.source) or Path(args.output).suffix.lower() in TIFF_SUFFIXES \
-            or args.palette_from or args.shared_palette or args.dither:
+            or args.palette_from or args.shared_palette or args.dither or args.compare:
         msg = ("-k auto takes a single image written as .png/.gif/.webp, without --dither, "
-               "--palette-from or --shared-palette")
+               "--palette-from, --shared-palette or --compare")
         raise InvalidParameterError(msg)
     indexed_format(args.output)
     check_new_file(args.output, overwrite=args.force)
@@ -124,6 +170,9 @@ def _palette_from(args: argparse.Namespace):
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    from ..scale.batch import BatchResult, batch_quantize, plan_quantize_batch, shared_palette
+    from ..scale.runner import open_runner
+
     paths, targets = plan_quantize_batch(args.source, args.output, overwrite=args.force)
     palette = _palette_from(args)
     failed: list[BatchResult] = []
@@ -148,6 +197,9 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 def _run_tiff(args: argparse.Namespace) -> int:
+    from ..scale.runner import open_runner
+    from ..scale.tiles import quantize_tiff
+
     if args.dither:
         msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
         raise InvalidParameterError(msg)

@@ -168,6 +168,32 @@ def histogram_of_codes(codes: np.ndarray, counts: np.ndarray | None = None) -> C
     return _from_codes(present, table[present].astype(np.int64))
 
 
+def histogram_and_index(codes: np.ndarray, counted: np.ndarray | None = None
+                        ) -> tuple[ColorHistogram, np.ndarray]:
+    """The histogram of the ``counted`` pixels (all when ``None``; a flat boolean mask) of
+    flat packed ``codes``, and for every pixel the index of its colour in the histogram
+    (0 for an uncounted pixel whose colour no counted pixel has): one count and one lookup
+    that every redraw of the image reuses.
+
+    Examples
+    --------
+    >>> hist, index = histogram_and_index(np.array([9, 4, 9, 4, 4], np.uint32))
+    >>> hist.codes.tolist(), hist.counts.tolist(), index.tolist()
+    ([4, 9], [3, 2], [1, 0, 1, 0, 0])
+    """
+    kept = codes if counted is None else codes[counted]
+    if codes.size < SORT_BELOW or kept.size >= 2**32:
+        hist = histogram_of_codes(kept)
+        index = np.searchsorted(hist.codes, codes).astype(np.int32)
+        return hist, np.minimum(index, max(hist.n_colors - 1, 0))
+    table = np.zeros(N_CODES, dtype=np.uint32)
+    np.add.at(table, kept, np.uint32(1))
+    present = np.flatnonzero(table).astype(np.uint32)
+    hist = _from_codes(present, table[present].astype(np.int64))
+    table[present] = np.arange(present.size, dtype=np.uint32)  # now from code to index
+    return hist, table[codes].view(np.int32)
+
+
 def _from_codes(codes: np.ndarray, counts: np.ndarray) -> ColorHistogram:
     histogram = ColorHistogram(unpack_rgb(codes), counts)
     histogram.__dict__["codes"] = codes  # already known: spare the cached property

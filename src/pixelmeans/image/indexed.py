@@ -15,22 +15,29 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..errors import InvalidParameterError
 from ..files.atomic import write_atomically
 from .formats import indexed_format
+from .pngfile import indexed_png
 
-# Encoder settings, chosen by measuring size against time on the bundled photos at 0.14 to
-# 12 MP, k = 4 to 256, dithered or not (benchmarks/RESULTS.md, "encoders"):
-# - PNG of a palette image: zlib level 9 up to 2 MP, 6 above (9 took 0.9-3.3 s at 12 MP for
-#   files 2% smaller). Other images (masks, cut-outs, overlays) take level 6, Pillow's own.
-#   No `optimize`: it forces level 9 and adds a row filter that makes packed palettes (k <= 16)
-#   up to 8% larger. For k <= 16 the RLE strategy is tried too and the smaller file kept
-#   (5-10% more time; Pillow filters packed rows, and RLE often suits them better).
+# Encoder settings, chosen by measuring size against time on real photos of 0.24 to 12 MP,
+# k = 4 to 256 (benchmarks/RESULTS.md, "encoders" and "jobs"):
+# - PNG of a palette image: written by .pngfile with unfiltered rows (Pillow filters packed
+#   rows, which made 16-colour files 8-19% larger) and deflated on all cores. zlib level 9 up
+#   to 2 MP; above, 8 for packed rows (k <= 16: 3-8% smaller than level 6 for 0.3-0.7 s more
+#   at 12 MP) and 7 for 8-bit rows (within 0.5% of level 9, at a third of its time). Palette
+#   order is left heaviest first: with unfiltered rows it does not change the size, and with
+#   any row filter, even on a palette sorted by lightness or along a nearest-neighbour tour,
+#   12 MP files at k = 256 grew by 11-38%.
+#   Other images (masks, cut-outs, overlays) go through Pillow at level 6, its own default.
 # - WebP lossless: method 4, quality 50: at most 0.18 s at 1 MP, files 5% larger than
 #   method 6 / quality 100, which took 3-9 s for a 451×300 photo (a brute-force search).
 # - GIF: `optimize` gave byte-identical files; Pillow's defaults.
-PNG_LEVEL_UP_TO = (9, 2_000_000)  # (zlib level, largest image in pixels it is used for)
-PNG_LEVEL_ABOVE = 6
-PNG_RLE_MAX_COLORS = 16
+PNG_SMALL = (9, 2_000_000)  # (zlib level, largest image in pixels it is used for)
+PNG_LEVEL_PACKED = 8  # above PNG_SMALL, for 1, 2 or 4 bits a pixel
+PNG_LEVEL_BYTES = 7  # above PNG_SMALL, for 8 bits a pixel
+PNG_OTHER_LEVEL = 6
+WEBP_MAX_SIDE = 16383  # the WebP format's limit on either side
 WEBP_OPTIONS = {"lossless": True, "quality": 50, "method": 4}
 
 
@@ -89,6 +96,40 @@ def _saved(im: Image.Image, fmt: str, options: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def png_level(n_pixels: int, n_entries: int) -> int:
+    """The zlib level of an indexed PNG (see the settings above).
+
+    Examples
+    --------
+    >>> png_level(1_000_000, 256), png_level(12_000_000, 16), png_level(12_000_000, 64)
+    (9, 8, 7)
+    """
+    if n_pixels <= PNG_SMALL[1]:
+        return PNG_SMALL[0]
+    return PNG_LEVEL_PACKED if n_entries <= 16 else PNG_LEVEL_BYTES
+
+
+def _alphas(im: Image.Image, n_entries: int) -> np.ndarray | None:
+    """The alpha of each palette entry of a "P" image, or None when all are opaque."""
+    transparency = im.info.get("transparency")
+    if transparency is None:
+        return None
+    alphas = np.full(n_entries, 255, dtype=np.uint8)
+    if isinstance(transparency, bytes):
+        given = np.frombuffer(transparency, dtype=np.uint8)[:n_entries]
+        alphas[:given.size] = given
+    elif 0 <= transparency < n_entries:
+        alphas[transparency] = 0
+    return alphas
+
+
+def _check_webp(im: Image.Image, name: str = "WebP output") -> None:
+    if max(im.size) > WEBP_MAX_SIDE:
+        msg = (f"{name}: a {im.width}×{im.height} image cannot be saved as WebP (at most "
+               f"{WEBP_MAX_SIDE} pixels a side); save it as .png")
+        raise InvalidParameterError(msg)
+
+
 def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
     """``im`` encoded as PNG (a palette image at its smallest bit depth), lossless WebP or
     GIF, with the measured settings above; transparency is kept.
@@ -100,29 +141,30 @@ def encode(im: Image.Image, fmt: str = "PNG") -> bytes:
     >>> Image.open(io.BytesIO(data)).mode, data[24]  # indexed, 1 bit a pixel
     ('P', 1)
     """
+    if fmt == "PNG" and im.mode == "P":
+        palette = np.frombuffer(bytes(im.getpalette() or ()), dtype=np.uint8).reshape(-1, 3)
+        index = np.asarray(im)
+        entries = max(len(palette), int(index.max()) + 1 if index.size else 1)
+        palette = np.vstack([palette, np.zeros((entries - len(palette), 3), np.uint8)])
+        return indexed_png(index, palette, _alphas(im, entries),
+                           level=png_level(im.width * im.height, entries))
     options: dict[str, Any] = {}
     if "transparency" in im.info:
         options["transparency"] = im.info["transparency"]
     if fmt == "WEBP":
+        _check_webp(im)
         options.update(WEBP_OPTIONS)
-    if fmt != "PNG":
-        return _saved(im, fmt, options)
-    level, up_to = PNG_LEVEL_UP_TO
-    small = im.mode == "P" and im.width * im.height <= up_to
-    options["compress_level"] = level if small else PNG_LEVEL_ABOVE
-    # No ``bits``: Pillow takes the smallest depth from the palette's length, and an
-    # explicit 8 made Pillow 10 write all 256 palette entries.
-    entries = len(im.getpalette() or ()) // 3 if im.mode == "P" else 0
-    data = _saved(im, fmt, options)
-    if 0 < entries <= PNG_RLE_MAX_COLORS:
-        rle = _saved(im, fmt, {**options, "compress_type": Image.RLE})
-        data = min(data, rle, key=len)
-    return data
+    elif fmt == "PNG":
+        options["compress_level"] = PNG_OTHER_LEVEL
+    return _saved(im, fmt, options)
 
 
 def save_indexed(im: Image.Image, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write ``im`` to ``path`` (.png, .gif or .webp), atomically."""
-    data = encode(im, indexed_format(path))
+    fmt = indexed_format(path)
+    if fmt == "WEBP":
+        _check_webp(im, str(path))
+    data = encode(im, fmt)
     return write_atomically(path, lambda tmp: tmp.write_bytes(data), overwrite=overwrite)
 
 

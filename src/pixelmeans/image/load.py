@@ -218,7 +218,10 @@ def _decode(data: bytes, name: str, max_pixels: int, draft_pixels: int | None = 
 def _from_pil(im: Image.Image, name: str, max_pixels: int, file_size: int | None) -> RGBImage:
     _check_size(im.size[0], im.size[1], max_pixels, name)
     try:
-        if getattr(im, "n_frames", 1) > 1:
+        frames = getattr(im, "n_frames", 1)
+        if frames > 1:
+            warnings.warn(f"{name}: an animation of {frames} frames; only the first "
+                          "frame is used", ImageContentWarning, stacklevel=2)
             im.seek(0)
         if im.getexif().get(ExifTags.Base.Orientation, 1) != 1:  # else no copy is needed
             im = ImageOps.exif_transpose(im)
@@ -273,11 +276,25 @@ def _from_array(array: Any, name: str, max_pixels: int, file_size: int | None = 
         a = np.repeat(a[:, :, None], 3, axis=2)
     mask = None
     if a.shape[2] == 4:
+        _warn_partial_alpha(a[:, :, 3], name)
         mask = a[:, :, 3] >= 128
         a = a[:, :, :3]
         if mask.all():
             mask = None
     return RGBImage(np.ascontiguousarray(a), mask, name, file_size)
+
+
+class ImageContentWarning(UserWarning):
+    """Part of an image cannot be kept: frames after the first, partial transparency."""
+
+
+def _warn_partial_alpha(alpha: np.ndarray, name: str) -> None:
+    partial = int(np.count_nonzero((alpha > 0) & (alpha < 255)))
+    if partial:
+        warnings.warn(f"{name}: {partial:,} pixels are partly transparent; transparency is "
+                      "kept as on or off (pixels at least half opaque count, and are written, "
+                      "as opaque; the others as transparent)", ImageContentWarning,
+                      stacklevel=2)
 
 
 def _to_uint8(a: np.ndarray, name: str, sixteen_bit: bool) -> np.ndarray:

@@ -372,7 +372,7 @@ def auto_quantize(image, *, max_delta_e: float | None = None, max_bytes: int | N
     _check_targets(max_delta_e, max_bytes)
     img = as_image(image)
     colors = pixel_colors(img)
-    hist = colors[1]
+    hist = colors.hist
     hist.require_pixels(img.source)
     if max_delta_e is not None:
         palette, report = _delta_e_search(hist, max_delta_e, k_max, color_space,
@@ -406,6 +406,6 @@ def _bytes_search(img, colors, max_bytes: int, k_max: int, color_space: str,
     if k not in drawn:
         too_big(k)
     q, size = drawn[k]
-    hist = colors[1]
+    hist = colors.hist
     error = mapping_error(hist.colors, hist.counts, q.palette.colors, color_space)
     return q, AutoK(len(q.palette), error, f"PNG ≤ {max_bytes:,} bytes", True, probes, size)

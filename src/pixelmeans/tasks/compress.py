@@ -3,6 +3,14 @@
 A report gives file sizes (original, raw RGB, indexed PNG), the compression ratio, bits per
 pixel, and the error of the redrawn image: MSE and PSNR (over the counted pixels), SSIM
 (scikit-image, over the whole picture) and mean ΔE2000 (CIELAB, scikit-image).
+
+MSE and ΔE2000 are exact and measured once per distinct (original colour, label) pair,
+weighted by its pixel count; undithered, a colour has one label, so that is once per
+distinct colour, with no pass over the pixels. SSIM is computed as the reference
+implementation of its authors does (Wang et al., ``ssim.m``): on the pictures averaged in
+f×f blocks, f = max(1, round(min(H, W) / 256)); pictures up to 383 pixels on their short side
+are taken whole (f = 1), a 12 MP photo in blocks of 12×12. A sweep reads the image, counts
+its colours and converts them to CIELAB once for every k.
 """
 
 from __future__ import annotations
@@ -10,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import ClassVar
@@ -17,14 +26,14 @@ from typing import ClassVar
 import numpy as np
 
 from ..image.colorspace import rgb_to_lab
-from ..image.histogram import pack_rgb, unpack_rgb
 from ..image.load import RGBImage, as_image
 from ..params import Boolean, Constraints, Integral, Interval, SequenceOf, validated
 from ..render.table import text_table
-from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS
-from .quantize import Quantized, pixel_colors, redraw
+from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, PaletteWarning
+from .quantize import PixelColors, Quantized, Redrawn, pixel_colors, redraw_with_colors
 
 DEFAULT_SWEEP = (2, 4, 8, 16, 32, 64, 128, 256)
+SSIM_SIDE = 256  # SSIM on pictures averaged down to about this short side (see ssim_scale)
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ class CompressionReport:
         Mean squared error per channel over the counted pixels, and PSNR in dB
         (``inf`` when lossless).
     ssim : float or None
-        Structural similarity (``None`` for images under 7 pixels a side).
+        Structural similarity of the pictures averaged in f×f blocks (see
+        :func:`ssim_scale`; ``None`` when fewer than 7 blocks a side).
     delta_e : float
         Mean CIEDE2000 colour difference over the counted pixels.
     """
@@ -139,37 +149,94 @@ class CompressionSweep:
         return notebook.data_frame(self.to_dicts())
 
 
-def _errors(img: RGBImage, q: Quantized, codes: np.ndarray
-            ) -> tuple[float, float, float | None, float]:
-    """MSE, PSNR, SSIM and mean ΔE2000 of the redrawn image against the original, whose
-    packed pixel colours are ``codes``."""
+def ssim_scale(height: int, width: int) -> int:
+    """The block size the pictures are averaged in before SSIM, as in the reference
+    implementation of SSIM's authors: ``max(1, round(min(H, W) / 256))``.
+
+    Examples
+    --------
+    >>> ssim_scale(300, 451), ssim_scale(3000, 4000)
+    (1, 12)
+    """
+    return max(1, round(min(height, width) / SSIM_SIDE))
+
+
+def _block_means(pixels: np.ndarray, f: int) -> np.ndarray:
+    """The picture averaged in ``f×f`` blocks (rows and columns past the last whole block
+    dropped); the picture itself when ``f`` is 1."""
+    if f == 1:
+        return pixels
+    h, w = pixels.shape[0] // f * f, pixels.shape[1] // f * f
+    blocks = pixels[:h, :w].reshape(h // f, f, w // f, f, 3)
+    # whole sums, over rows first: 8 times faster than one float sum over both axes
+    return blocks.sum(axis=1, dtype=np.uint32).sum(axis=2) / (f * f)
+
+
+@dataclass(frozen=True)
+class _Original:
+    """What the error measures need from the original image, computed once for all k."""
+
+    img: RGBImage
+    colors: PixelColors
+    lab: np.ndarray  # CIELAB of each histogram colour
+    small: np.ndarray  # the picture for SSIM (see ssim_scale)
+
+    @classmethod
+    def of(cls, img: RGBImage, colors: PixelColors) -> _Original:
+        return cls(img, colors, rgb_to_lab(colors.hist.colors / 255.0),
+                   _block_means(img.pixels, ssim_scale(*img.shape)))
+
+
+def _pairs(original: _Original, redrawn: Redrawn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct (original colour, label) pair of the counted pixels, as a row of the
+    histogram, a label and a pixel count. Undithered, the label is a function of the
+    colour: one pair per distinct colour, with no pass over the pixels."""
+    hist = original.colors.hist
+    if redrawn.labels_of_colors is not None:
+        return np.arange(hist.n_colors), redrawn.labels_of_colors, hist.counts
+    k = len(redrawn.quantized.palette)
+    both = original.colors.index.astype(np.int64) * k + redrawn.quantized.labels.ravel()
+    pairs, counts = np.unique(original.img.counted(both), return_counts=True)
+    return pairs // k, pairs % k, counts
+
+
+def _errors(original: _Original, redrawn: Redrawn) -> tuple[float, float, float | None, float]:
+    """MSE, PSNR, SSIM and mean ΔE2000 of the redrawn image against the original."""
     from skimage.color import deltaE_ciede2000
     from skimage.metrics import structural_similarity
 
-    new = q.image
-    both = img.counted(codes.astype(np.int64) << 16 | q.labels.ravel().astype(np.int64))
-    # Each distinct (colour, label) pair is measured once, weighted by its pixel count.
-    pairs, counts = np.unique(both, return_counts=True)
-    old = unpack_rgb(pairs >> 16).astype(np.float64)
-    drawn = q.palette.colors[pairs & 0xFFFF].astype(np.float64)
-    mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / float(counts.sum()) / 3
+    q = redrawn.quantized
+    rows, labels, counts = _pairs(original, redrawn)
+    total = float(counts.sum())
+    old = original.colors.hist.colors[rows].astype(np.float64)
+    drawn = q.palette.colors[labels].astype(np.float64)
+    mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / total / 3
     psnr = math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
-    delta_e = deltaE_ciede2000(rgb_to_lab(old / 255), rgb_to_lab(drawn / 255))
+    palette_lab = rgb_to_lab(q.palette.colors / 255.0)
+    delta_e = deltaE_ciede2000(original.lab[rows], palette_lab[labels]) @ counts / total
     ssim = None
-    if min(img.shape) >= 7:
-        ssim = float(structural_similarity(img.pixels, new, channel_axis=2, data_range=255))
-    return mse, psnr, ssim, float(delta_e @ counts) / float(counts.sum())
+    small = original.small
+    if min(small.shape[:2]) >= 7:
+        new = _block_means(q.image, ssim_scale(*original.img.shape))
+        ssim = float(structural_similarity(small, new, channel_axis=2, data_range=255))
+    return mse, psnr, ssim, float(delta_e)
 
 
-def report_for(img: RGBImage, q: Quantized, codes: np.ndarray | None = None
-               ) -> CompressionReport:
-    """The report of an already quantized image (``codes``: its packed pixel colours, when
-    already known)."""
+def _report(original: _Original, redrawn: Redrawn) -> CompressionReport:
+    img, q = original.img, redrawn.quantized
     png = len(q.encode("PNG"))
     h, w = img.shape
-    mse, psnr, ssim, delta_e = _errors(img, q, pack_rgb(img.pixels) if codes is None else codes)
+    mse, psnr, ssim, delta_e = _errors(original, redrawn)
     return CompressionReport(img.source, len(q.palette), w, h, img.file_size, h * w * 3, png,
                              h * w * 3 / png, png * 8 / (h * w), mse, psnr, ssim, delta_e)
+
+
+def report_for(img: RGBImage, q: Quantized, colors: PixelColors | None = None
+               ) -> CompressionReport:
+    """The report of an already quantized image (``colors``: the image's
+    :func:`~pixelmeans.tasks.quantize.pixel_colors` when already known)."""
+    colors = pixel_colors(img) if colors is None else colors
+    return _report(_Original.of(img, colors), Redrawn(q, None))
 
 
 SWEEP_CONSTRAINTS: Constraints = {
@@ -203,9 +270,9 @@ def compress(
     """
     img = as_image(image)
     colors = pixel_colors(img)
-    q = redraw(img, n_colors, color_space=color_space, dither=dither, palette=None,
-               random_state=random_state, colors=colors)
-    return report_for(img, q, colors[0]), q
+    redrawn = redraw_with_colors(img, n_colors, color_space=color_space, dither=dither,
+                                 palette=None, random_state=random_state, colors=colors)
+    return _report(_Original.of(img, colors), redrawn), redrawn.quantized
 
 
 @validated({k: v for k, v in SWEEP_CONSTRAINTS.items() if k != "n_colors"})
@@ -233,14 +300,23 @@ def compression_sweep(
     """
     ks = list(ks)
     img = as_image(image)
-    colors = pixel_colors(img)  # once for every k
+    colors = pixel_colors(img)  # one histogram and one pixel lookup for every k
+    colors.hist.require_pixels(img.source)
+    n_distinct = colors.hist.n_colors
+    todo = list(dict.fromkeys(min(k, n_distinct) for k in ks))  # in order, once each
+    over = [k for k in ks if k > n_distinct]
+    if over:
+        warnings.warn(f"{img.source}: the image has only {n_distinct} distinct colours; "
+                      f"k = {', '.join(map(str, over))} give the image itself "
+                      f"(one row, {n_distinct} colours)", PaletteWarning, stacklevel=3)
+    original = _Original.of(img, colors)
     reports = []
-    for done, k in enumerate(ks, 1):
-        q = redraw(img, k, color_space=color_space, dither=dither, palette=None,
-                   random_state=random_state, colors=colors)
-        reports.append(report_for(img, q, colors[0]))
+    for done, k in enumerate(todo, 1):
+        redrawn = redraw_with_colors(img, k, color_space=color_space, dither=dither,
+                                     palette=None, random_state=random_state, colors=colors)
+        reports.append(_report(original, redrawn))
         if on_report is not None:
             on_report(reports[-1])
         if progress is not None:
-            progress(done, len(ks), k)
+            progress(done, len(todo), k)
     return CompressionSweep(tuple(reports))

@@ -14,13 +14,19 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InvalidParameterError
-from ..image.histogram import ColorHistogram, histogram_of_codes, pack_rgb
+from ..image.histogram import ColorHistogram, histogram_and_index, pack_rgb
 from ..image.indexed import encode, expand, indexed_image, save_indexed
 from ..image.load import RGBImage, as_image
-from ..image.nearest import labels_of_pixels, nearest_colors
+from ..image.nearest import nearest_colors
 from ..image.ranking import heaviest_first
 from ..params import Boolean, validated
-from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, as_palette, fit_palette
+from .palette import (
+    DEFAULT_COLOR_SPACE,
+    PALETTE_CONSTRAINTS,
+    Palette,
+    as_palette,
+    fit_with_nearest,
+)
 
 
 @dataclass(frozen=True)
@@ -106,14 +112,63 @@ def _ranked(palette: Palette, labels_of, counts_of):
     return Palette(palette.colors[order], weights, palette.source, palette.color_space), remap
 
 
-PixelColors = tuple[np.ndarray, ColorHistogram]
+@dataclass(frozen=True)
+class PixelColors:
+    """What every redraw of an image starts from, computed once for several k.
+
+    Attributes
+    ----------
+    hist : ColorHistogram
+        The distinct colours of the counted pixels and their counts.
+    index : ndarray of shape (H·W,), int32
+        Each pixel's row in ``hist`` (0 for an uncounted pixel of a colour no counted pixel
+        has).
+    """
+
+    hist: ColorHistogram
+    index: np.ndarray
 
 
 def pixel_colors(img: RGBImage) -> PixelColors:
-    """Every pixel's packed colour, and the histogram of the counted ones: what each redraw
-    of the image starts from (computed once for several k)."""
-    codes = pack_rgb(img.pixels)
-    return codes, histogram_of_codes(img.counted(codes))
+    """The image's :class:`PixelColors`."""
+    counted = None if img.mask is None else img.mask.ravel()
+    return PixelColors(*histogram_and_index(pack_rgb(img.pixels), counted))
+
+
+@dataclass(frozen=True)
+class Redrawn:
+    """A :class:`Quantized` image and, undithered, each histogram colour's label."""
+
+    quantized: Quantized
+    labels_of_colors: np.ndarray | None
+
+
+def redraw_with_colors(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
+                       palette: Palette | None, random_state, colors: PixelColors
+                       ) -> Redrawn:
+    """:func:`quantize` on a loaded image, checked parameters and the image's
+    :func:`pixel_colors`."""
+    hist = colors.hist
+    nearest = None
+    if palette is None:
+        palette, nearest = fit_with_nearest(hist, n_colors, color_space, random_state,
+                                            img.source)
+    palette = Palette(palette.colors, palette.weights, img.source, color_space)
+    if dither:
+        labels = _dithered(img, palette).ravel()
+        palette, remap = _ranked(palette, img.counted(labels), None)
+        labels, by_color = remap[labels], None
+    else:
+        if nearest is None:
+            nearest = nearest_colors(hist.colors, palette.colors, color_space)
+        palette, remap = _ranked(palette, nearest, hist.counts)
+        dtype = np.uint8 if len(palette) <= 256 else np.uint16
+        by_color = remap[nearest].astype(dtype)
+        labels = by_color[colors.index]
+    dtype = np.uint8 if len(palette) <= 256 else np.uint16
+    q = Quantized(palette, labels.astype(dtype, copy=False).reshape(img.shape), img.mask,
+                  img.source)
+    return Redrawn(q, by_color)
 
 
 def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
@@ -121,20 +176,10 @@ def redraw(img: RGBImage, n_colors: int, *, color_space: str, dither: bool,
            ) -> Quantized:
     """:func:`quantize` on a loaded image and checked parameters; ``colors`` are the
     image's :func:`pixel_colors` when already known."""
-    codes, hist = pixel_colors(img) if colors is None else colors
-    if palette is None:
-        palette = fit_palette(hist, n_colors, color_space, random_state, img.source)
-    palette = Palette(palette.colors, palette.weights, img.source, color_space)
-    if dither:
-        labels = _dithered(img, palette).ravel()
-        palette, remap = _ranked(palette, img.counted(labels), None)
-        labels = remap[labels]
-    else:
-        nearest = nearest_colors(hist.colors, palette.colors, color_space)
-        palette, remap = _ranked(palette, nearest, hist.counts)
-        labels = labels_of_pixels(hist, remap[nearest], codes)
-    dtype = np.uint8 if len(palette) <= 256 else np.uint16
-    return Quantized(palette, labels.astype(dtype).reshape(img.shape), img.mask, img.source)
+    return redraw_with_colors(img, n_colors, color_space=color_space, dither=dither,
+                              palette=palette, random_state=random_state,
+                              colors=pixel_colors(img) if colors is None else colors
+                              ).quantized
 
 
 @validated({**PALETTE_CONSTRAINTS, "dither": [Boolean()]})

@@ -64,8 +64,8 @@ class Upload:
         """Memory held, roughly: the arrays and the file."""
         arrays: list[np.ndarray | None] = [
             self.histogram.colors, self.histogram.counts, self.histogram.codes,
-            self.preview.pixels, self.preview.mask, self.preview_colors[0],
-            self.preview_colors[1].colors, self.preview_colors[1].counts,
+            self.preview.pixels, self.preview.mask, self.preview_colors.index,
+            self.preview_colors.hist.colors, self.preview_colors.hist.counts,
         ]
         preview = self.preview.pixels.nbytes
         # remembered results: small ones, and up to HEAVY_ENTRIES preview-sized ones

@@ -91,7 +91,7 @@ def _preview(img: RGBImage, side: int) -> RGBImage:
 def new_upload(data: bytes, name: str, settings: Settings) -> Upload:
     """Decode an upload once: its full-resolution histogram and its preview."""
     img = decode(data, name, settings.max_pixels)
-    _, histogram = pixel_colors(img)
+    histogram = pixel_colors(img).hist
     preview = _preview(img, settings.preview_side)
     h, w = img.shape
     return Upload(new_upload_id(), name, data, w, h, histogram, preview,
@@ -210,7 +210,7 @@ def compress_preview(upload: Upload, k: int, space: str, dither: bool, seed: int
 
     def measure() -> dict:
         q = quantized_preview(upload, k, space, dither, seed)
-        report = report_for(upload.preview, q, upload.preview_colors[0]).to_dict()
+        report = report_for(upload.preview, q, upload.preview_colors).to_dict()
         return {**report, "measured_on": "preview", "original_bytes": None}
 
     return upload.remembered(key, measure)
@@ -229,7 +229,7 @@ def segmented(upload: Upload, k: int, space: str, spatial_weight: float, min_reg
               seed: int, settings: Settings | None) -> Segmentation:
     """The preview (``settings`` None) or the full photo split into k colour segments."""
     if settings is None:
-        k = max(1, min(k, upload.preview_colors[1].n_colors, 255))
+        k = max(1, min(k, upload.preview_colors.hist.n_colors, 255))
         return upload.remembered(
             ("segment", k, space, spatial_weight, min_region, seed),
             lambda: segment(upload.preview, k, color_space=space,
