@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +19,7 @@ from PIL import Image, ImageOps
 
 from ..errors import ImageReadError
 from ..files.read import read_regular_file
-from .load import RGBImage, load_image
+from .load import ImageContentWarning, RGBImage, load_image
 
 LOADER_ALPHA = 128  # what load_image counts: alpha >= 128
 
@@ -60,7 +61,12 @@ def with_alpha_threshold(source: Any, min_alpha: int, **load_options: Any) -> RG
     >>> with_alpha_threshold(rgba, 0).mask is None
     True
     """
-    image = source if isinstance(source, RGBImage) else load_image(source, **load_options)
+    if isinstance(source, RGBImage):
+        image = source
+    else:
+        with warnings.catch_warnings():  # the threshold is chosen here: no warning about it
+            warnings.filterwarnings("ignore", ".*partly transparent", ImageContentWarning)
+            image = load_image(source, **load_options)
     if min_alpha == LOADER_ALPHA or isinstance(source, RGBImage):
         return image
     alpha = _alpha_of(source)
