@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImageReadError
-from ..files.atomic import check_new_file, write_atomically
+from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
 from ..files.read import read_stream
 from ..image.colorspace import COLOR_SPACES
 from ..image.formats import picture_format
@@ -44,6 +44,18 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """An argparse type: a whole number >= 0."""
     return 0 if text.strip() == "0" else positive_int(text)
+
+
+def byte_value(text: str) -> int:
+    """An argparse type: a whole number from 0 to 255."""
+    try:
+        value = non_negative_int(text)
+    except argparse.ArgumentTypeError:
+        value = -1
+    if not 0 <= value <= 255:
+        msg = f"expected a whole number from 0 to 255, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def non_negative_float(text: str) -> float:
@@ -138,7 +150,9 @@ def check_compare(args: argparse.Namespace) -> None:
     """Refuse, before any work, a ``--compare`` path that cannot be written."""
     if args.compare:
         picture_format(args.compare)
-        check_new_file(args.compare, overwrite=args.force)
+        check_distinct_outputs(getattr(args, "output", None), args.compare)
+        check_new_file(args.compare, overwrite=args.force,
+                       inputs=[args.source, getattr(args, "palette_from", None)])
 
 
 def write_compare(args: argparse.Namespace, before: RGBImage, after, label: str) -> None:
