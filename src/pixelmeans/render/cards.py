@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import InvalidParameterError
 from ..image.colorspace import to_hex
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_NORMAL, contrast_ratio, readable_text
 from .labels import font
@@ -21,6 +22,8 @@ MARGIN = 16
 GAP = 8
 # Tiles a row on a palette card, by the number of colours: (at most this many, columns).
 CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
+MAX_GRID_COLORS = 64  # a contrast grid of 64 colours is already 5,500 px square
+PREVIEW_MAX_IMAGE_HEIGHT = 480  # the image in a colour-vision preview, at most
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -133,6 +136,10 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
     (160, 160)
     """
     k = len(colors)
+    if k > MAX_GRID_COLORS:
+        msg = (f"a contrast grid shows at most {MAX_GRID_COLORS} colours "
+               f"({MAX_GRID_COLORS ** 2:,} cells); this palette has {k}")
+        raise InvalidParameterError(msg)
     head = cell // 2 + 28  # room for a hex code beside each row
     size = head + k * cell + 2 * MARGIN
     grid = Image.new("RGB", (size, size), PAPER)
@@ -155,6 +162,19 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
             _text(draw, (x + 6, y + 6), f"{ratio:.1f}", big, fg)
             _text(draw, (x + 6, y + cell - small - 10), wcag_level(ratio), small, fg)
     return grid
+
+
+def _fit(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """``width`` × ``height`` scaled to fit ``box_w`` × ``box_h`` (at least 1 × 1): a
+    20000 × 1 strip stays a strip, not a 0-pixel or a million-pixel-tall picture.
+
+    Examples
+    --------
+    >>> _fit(20000, 1, 300, 400), _fit(1, 20000, 300, 400), _fit(40, 30, 300, 400)
+    ((300, 1), (1, 400), (300, 225))
+    """
+    scale = min(box_w / width, box_h / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def wcag_level(ratio: float) -> str:
@@ -186,14 +206,14 @@ def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
     (400, 98)
     """
     label_w = 130
-    image_h = 0
+    image_w = image_h = 0
     images = [img for _, _, img in rows if img is not None]
     has_images = bool(images)
     strip_w = (width - 2 * MARGIN - label_w - (GAP if has_images else 0))
     if has_images:
         strip_w //= 2
-        h, w = images[0].shape[:2]
-        image_h = round(strip_w * h / w)
+        image_w, image_h = _fit(images[0].shape[1], images[0].shape[0], strip_w,
+                                PREVIEW_MAX_IMAGE_HEIGHT)
     row_h = max(image_h, 48) + GAP
     height = 2 * MARGIN + len(rows) * row_h + 20 * len(notes)
     out = Image.new("RGB", (width, height), PAPER)
@@ -208,7 +228,7 @@ def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
             draw.rectangle((x0 + edges[i], y, x0 + edges[i + 1] - 1, y + row_h - GAP - 1),
                            fill=tuple(int(v) for v in rgb))
         if image is not None:
-            picture = Image.fromarray(image).resize((strip_w, image_h),
+            picture = Image.fromarray(image).resize((image_w, image_h),
                                                     Image.Resampling.LANCZOS)
             out.paste(picture, (x0 + strip_w + GAP, y))
     for n, note in enumerate(notes):

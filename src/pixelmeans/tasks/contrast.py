@@ -30,6 +30,8 @@ from .quantize import Quantized, quantize
 # Two colours closer than this (CIEDE2000) are hard to tell apart side by side.
 CONFUSABLE_DELTA_E = 10.0
 PREVIEW_PIXELS = 200_000  # the image in the preview is drawn at about this size
+# Every pair is compared (k² ratios, k²/2 rows of text): more colours is not a palette.
+MAX_CONTRAST_COLORS = 256
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,8 @@ def _is_given_palette(source) -> bool:
     return isinstance(source, Sequence) and bool(source) and isinstance(source[0], str)
 
 
-@validated({**PALETTE_CONSTRAINTS, "threshold": [Interval(Real, 0, 100)],
+@validated({**PALETTE_CONSTRAINTS, "n_colors": [Interval(Integral, 1, MAX_CONTRAST_COLORS)],
+            "threshold": [Interval(Real, 0, 100)],
             "max_pixels": [Interval(Integral, 1, None)]})
 def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str] = DEFICIENCIES,
                     threshold: float = CONFUSABLE_DELTA_E, color_space: str = DEFAULT_COLOR_SPACE,
@@ -200,6 +203,7 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
         An image (anything :func:`pixelmeans.load_image` reads) gives its ``n_colors``
         palette and is redrawn with it for the preview; a palette is checked as given.
     n_colors : int, default 6
+        At most 256 (a palette given as it is, too).
     simulate_vision : names from "protanopia", "deuteranopia", "tritanopia"
         Deficiencies to simulate (Machado et al. 2009, severity 1); empty for none.
     threshold : float, default 10
@@ -228,6 +232,10 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
                              color_space=color_space, random_state=random_state)
         palette = quantized.palette
     colors = palette.colors
+    if len(colors) > MAX_CONTRAST_COLORS:
+        msg = (f"{palette.source}: {len(colors):,} colours; contrast compares every pair of "
+               f"at most {MAX_CONTRAST_COLORS}")
+        raise InvalidParameterError(msg)
     ratios = contrast_ratio(colors[:, None, :], colors[None, :, :])
     simulated = {d: simulate(colors, d) for d in simulate_vision}
     return ContrastReport(palette, ratios, simulated,
