@@ -262,6 +262,9 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
     """
     if isinstance(value, Palette):
         colors = value.colors
+    elif isinstance(value, str) and not value.strip():  # Path("") would be the folder "."
+        msg = f"{name}: no colours given (an empty string)"
+        raise InvalidParameterError(msg)
     elif isinstance(value, str) and "#" in value and not Path(value).exists():
         colors = np.array([parse_hex(t) for t in value.replace(",", " ").split()], np.uint8)
     elif isinstance(value, str | os.PathLike):
