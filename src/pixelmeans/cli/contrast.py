@@ -9,8 +9,8 @@ import sys
 from PIL import Image
 
 from ..errors import InvalidParameterError
-from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
-from ..image.formats import picture_format
+from ..files.atomic import check_distinct_outputs, check_new_file
+from ..image.formats import picture_format, save_picture
 from ..image.vision import DEFICIENCIES
 from ..render.cards import MAX_GRID_COLORS
 from ..tasks.contrast import contrast_report
@@ -58,8 +58,7 @@ def _deficiencies(text: str) -> tuple[str, ...]:
 
 
 def _save(image: Image.Image, path: str, force: bool) -> None:
-    write_atomically(path, lambda tmp: image.save(tmp, format=picture_format(path)),
-                     overwrite=force)
+    save_picture(image, path, overwrite=force)
     print(f"pixelmeans: wrote {path} ({image.size[0]}×{image.size[1]})", file=sys.stderr)
 
 

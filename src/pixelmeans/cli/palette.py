@@ -11,11 +11,10 @@ from ..errors import InvalidParameterError
 from ..files.atomic import (
     check_distinct_outputs,
     check_new_file,
-    write_atomically,
     write_folder_atomically,
 )
 from ..files.paths import names_several
-from ..image.formats import picture_format
+from ..image.formats import picture_format, save_picture
 from ..render.palette_files import BINARY_FORMATS, PROCREATE_MAX_COLORS
 from ..render.palette_formats import PALETTE_FORMATS
 from ..tasks.palette import SORT_KEYS, extract_palette
@@ -167,8 +166,7 @@ def _to_stdout(output: str | None) -> bool:
 
 
 def _save_picture(picture, path: str, force: bool) -> None:
-    write_atomically(path, lambda tmp: picture.save(tmp, format=picture_format(path)),
-                     overwrite=force)
+    save_picture(picture, path, overwrite=force)
     print(f"pixelmeans: wrote {path} ({picture.size[0]}×{picture.size[1]} card)",
           file=sys.stderr)
 
