@@ -15,6 +15,7 @@ from ..files.atomic import (
 )
 from ..files.paths import names_several
 from ..image.formats import picture_format, save_picture
+from ..render.cards import MAX_CARD_COLORS
 from ..render.palette_files import BINARY_FORMATS, PROCREATE_MAX_COLORS
 from ..render.palette_formats import PALETTE_FORMATS
 from ..tasks.palette import SORT_KEYS, extract_palette
@@ -150,6 +151,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
         msg = (f"--format swatches: Procreate palettes hold at most {PROCREATE_MAX_COLORS} "
                f"colours; got -k {args.colors}")
         raise InvalidParameterError(msg)
+    _check_card(args)
     output = None if _to_stdout(args.output) else args.output
     check_distinct_outputs(args.swatch or None, output)
     inputs = (args.source, args.lock)
@@ -158,6 +160,13 @@ def _check_outputs(args: argparse.Namespace) -> None:
         check_new_file(args.swatch, overwrite=args.force, inputs=inputs)
     if output:
         check_new_file(output, overwrite=args.force, inputs=inputs)
+
+
+def _check_card(args: argparse.Namespace) -> None:
+    if args.swatch and isinstance(args.colors, int) and args.colors > MAX_CARD_COLORS:
+        msg = (f"--swatch: a palette card shows at most {MAX_CARD_COLORS} colours; got "
+               f"-k {args.colors}")
+        raise InvalidParameterError(msg)
 
 
 def _to_stdout(output: str | None) -> bool:
@@ -235,6 +244,7 @@ def _check_batch(args: argparse.Namespace) -> None:
     if args.colors == AUTO or args.roles:
         msg = f"{'-k auto' if args.colors == AUTO else '--roles'} takes a single image"
         raise InvalidParameterError(msg)
+    _check_card(args)
     if args.swatch and Path(args.swatch).suffix:
         msg = f"{args.swatch}: for a batch, --swatch names a folder for one card per image"
         raise InvalidParameterError(msg)

@@ -22,6 +22,7 @@ MARGIN = 16
 GAP = 8
 # Tiles a row on a palette card, by the number of colours: (at most this many, columns).
 CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
+MAX_CARD_COLORS = 512  # a 720-px card's share strip has room for 688
 MAX_GRID_COLORS = 64  # a contrast grid of 64 colours is already 5,500 px square
 PREVIEW_MAX_IMAGE_HEIGHT = 480  # the image in a colour-vision preview, at most
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
@@ -65,6 +66,10 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
     ('RGB', 720)
     """
     k = len(colors)
+    if k > MAX_CARD_COLORS:
+        msg = (f"a palette card shows at most {MAX_CARD_COLORS} colours (its share strip "
+               f"gives each a pixel at least); this palette has {k}")
+        raise InvalidParameterError(msg)
     columns = min(k, next(c for limit, c in CARD_COLUMNS if k <= limit))
     rows = math.ceil(k / columns)
     tile_w = (width - 2 * MARGIN - (columns - 1) * GAP) // columns
