@@ -372,3 +372,16 @@ def test_web_a_webp_larger_than_the_format_holds_is_a_json_400(tmp_path, monkeyp
         with Image.open(io.BytesIO(png.content)) as im:
             assert im.size == (20000, 1)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("argv", "problem"), [
+    (["--host", "", "--port", "0"], "--host: give an address"),
+    (["--host", "999.1.1.1", "--port", "0"], "cannot listen on 999.1.1.1:0"),
+    (["--timeout", "0"], "job_timeout"),
+    (["--port", "99999"], "port"),
+], ids=["empty-host", "bad-host", "zero-timeout", "port"])
+def test_web_serve_refuses_bad_settings_in_one_line(tmp_path, capsys, argv, problem):
+    """No server starts (an empty host would listen on every interface; a timeout of 0
+    was silently 120 s) and no warning comes before the error."""
+    pytest.importorskip("uvicorn")
+    fails_cleanly(capsys, tmp_path, "serve", *argv, names=[problem])
