@@ -134,6 +134,17 @@ def test_palette_files_valid_ones_still_round_trip(tmp_path):
             colors.tolist()
 
 
+def test_palette_files_with_more_colours_than_a_palette_holds_are_refused(tmp_path, capsys,
+                                                                          photo):
+    """1.8 million codes in 15 MB: quantize --palette-from ran out of memory on them."""
+    huge = tmp_path / "huge.hex"
+    huge.write_text("".join(f"#{i:06x}\n" for i in range(0, 1 << 24, 9)))
+    for argv in (["quantize", photo, "-o", tmp_path / "q.png", "--palette-from", huge],
+                 ["palette", photo, "-k", "8", "--lock", huge], ["contrast", huge]):
+        fails_cleanly(capsys, tmp_path, *argv, names=[huge, "1,864,136 colours",
+                                                      "at most 4096"])
+
+
 def test_palette_files_an_empty_lock_is_no_colours_not_the_current_folder(tmp_path, capsys,
                                                                           photo):
     fails_cleanly(capsys, tmp_path, "palette", photo, "--lock", "", names=["no colours given"])

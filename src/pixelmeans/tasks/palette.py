@@ -244,6 +244,9 @@ def palette_file_format(path: str | os.PathLike) -> str:
     return fmt
 
 
+MAX_PALETTE_COLORS = 4096  # asked for (n_colors) or given (a palette file, hex codes)
+
+
 def given_colors(value, *, name: str = "palette") -> np.ndarray:
     """Colours given by a person, as an ``(m, 3)`` uint8 array with duplicates removed
     (first kept, order kept): the one reader of "a palette given by the user".
@@ -282,6 +285,12 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
         msg = f"{name}: no colours given"
         raise InvalidParameterError(msg)
     _, first = np.unique(colors, axis=0, return_index=True)
+    if len(first) > MAX_PALETTE_COLORS:
+        where = str(value) if isinstance(value, str | os.PathLike) and len(str(value)) < 200 \
+            else name
+        msg = (f"{where}: {len(first):,} colours; a palette holds at most "
+               f"{MAX_PALETTE_COLORS}")
+        raise InvalidParameterError(msg)
     return colors[np.sort(first)]
 
 
@@ -320,7 +329,7 @@ def as_palette(value, *, source: str = "<given palette>") -> Palette:
 
 
 PALETTE_CONSTRAINTS: Constraints = {
-    "n_colors": [Interval(Integral, 1, 4096)],
+    "n_colors": [Interval(Integral, 1, MAX_PALETTE_COLORS)],
     "color_space": [Options(COLOR_SPACES)],
     "random_state": [RandomStates()],
 }
