@@ -396,3 +396,20 @@ def test_web_serve_refuses_bad_settings_in_one_line(tmp_path, capsys, argv, prob
     was silently 120 s) and no warning comes before the error."""
     pytest.importorskip("uvicorn")
     fails_cleanly(capsys, tmp_path, "serve", *argv, names=[problem])
+
+
+def test_the_readme_states_these_limits_as_the_code_has_them():
+    from pixelmeans.image.formats import MAX_SIDE
+    from pixelmeans.render import cards, palette_files
+    from pixelmeans.tasks import contrast, palette
+
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    promises = text[text.index("## What pixelmeans promises"):]
+    promises = promises[:promises.index("\n## ")]
+    assert f"{palette.MAX_PALETTE_FILE_BYTES:,} bytes (16 MiB) and " \
+           f"{palette.MAX_PALETTE_COLORS} colours" in promises
+    assert f"{palette_files.MAX_SWATCHES_JSON_BYTES:,} bytes (4 MiB)" in promises
+    assert f"compares at most {contrast.MAX_CONTRAST_COLORS} colours and draws a grid of at " \
+           f"most {cards.MAX_GRID_COLORS}" in " ".join(promises.split())
+    assert f"shows at most {cards.MAX_CARD_COLORS}" in promises
+    assert f"WebP: {MAX_SIDE['WEBP']}" in promises

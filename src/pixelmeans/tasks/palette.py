@@ -245,6 +245,7 @@ def palette_file_format(path: str | os.PathLike) -> str:
 
 
 MAX_PALETTE_COLORS = 4096  # asked for (n_colors) or given (a palette file, hex codes)
+MAX_PALETTE_FILE_BYTES = 1 << 24
 
 
 def given_colors(value, *, name: str = "palette") -> np.ndarray:
@@ -274,7 +275,8 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
         if not Path(value).exists():
             msg = f"{name}: {str(value)!r} is neither hex codes (#rrggbb) nor a palette file"
             raise InvalidParameterError(msg)
-        data = read_regular_file(value, max_bytes=1 << 24, error=InvalidParameterError)
+        data = read_regular_file(value, max_bytes=MAX_PALETTE_FILE_BYTES,
+                                 error=InvalidParameterError)
         colors = read_palette(data, str(value))
     elif isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
         colors = np.array([parse_hex(v) for v in value], dtype=np.uint8)
