@@ -57,8 +57,16 @@ def palette_css(hexes: Sequence[str], weights: np.ndarray, prefix: str = "color"
 
 def palette_gpl(hexes: Sequence[str], colors: np.ndarray, weights: np.ndarray,
                 name: str) -> str:
-    """A GIMP palette (``.gpl``) with one named entry per colour."""
-    lines = ["GIMP Palette", f"Name: {name}", "Columns: 8", "#"]
+    """A GIMP palette (``.gpl``) with one named entry per colour. The name stays on its one
+    header line (a newline in a file name would start a line of its own).
+
+    Examples
+    --------
+    >>> palette_gpl(["#ff0000"], np.array([[255, 0, 0]]), np.array([1.0]),
+    ...             "a\\nb").splitlines()[:2]
+    ['GIMP Palette', 'Name: a b']
+    """
+    lines = ["GIMP Palette", f"Name: {' '.join(name.split())}", "Columns: 8", "#"]
     lines += [f"{r:3d} {g:3d} {b:3d}\t{h} ({w:.1%})"
               for (r, g, b), h, w in zip(np.asarray(colors).tolist(), hexes, weights,
                                          strict=True)]
