@@ -413,3 +413,34 @@ def test_the_readme_states_these_limits_as_the_code_has_them():
            f"most {cards.MAX_GRID_COLORS}" in " ".join(promises.split())
     assert f"shows at most {cards.MAX_CARD_COLORS}" in promises
     assert f"WebP: {MAX_SIDE['WEBP']}" in promises
+
+
+# -- the Python API of the new features ---------------------------------------------------------
+def test_api_an_unknown_format_is_an_error_not_the_text_table(tmp_path, photo):
+    from pixelmeans.tasks.contrast import contrast_report
+    from pixelmeans.tasks.roles import palette_roles
+
+    palette = extract_palette(photo, 3)
+    for call in (lambda: palette.format("yaml"), lambda: palette.to_bytes("yaml"),
+                 lambda: palette.save(tmp_path / "p.ase", "yaml"),
+                 lambda: palette_roles(photo, 3).format("yaml"),
+                 lambda: contrast_report(["#000000", "#ffffff"]).format("yaml")):
+        with pytest.raises(InvalidParameterError, match="yaml"):
+            call()
+    assert not (tmp_path / "p.ase").exists()
+
+
+@pytest.mark.parametrize("size", [0, -5, 299, 4001, 10**6, 500.5, True])
+def test_api_picture_sizes_out_of_range_are_errors(photo, size):
+    """(A card 10**6 px wide ran out of memory; 0 px was a Pillow ValueError.)"""
+    from pixelmeans.tasks.contrast import contrast_report
+    from pixelmeans.tasks.roles import palette_roles
+
+    report = contrast_report(["#000000", "#ffffff"])
+    for call in (lambda: extract_palette(photo, 3).card(size),
+                 lambda: palette_roles(photo, 3).card(size),
+                 lambda: report.preview(width=size)):
+        with pytest.raises(InvalidParameterError, match="width should be a whole number"):
+            call()
+    with pytest.raises(InvalidParameterError, match="cell should be a whole number"):
+        report.grid(cell={299: 39, 4001: 401}.get(size, size))

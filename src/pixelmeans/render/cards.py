@@ -22,6 +22,7 @@ MARGIN = 16
 GAP = 8
 # Tiles a row on a palette card, by the number of colours: (at most this many, columns).
 CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
+MIN_WIDTH, MAX_WIDTH = 300, 4000  # of a card or a preview, in pixels
 MAX_CARD_COLORS = 512  # a 720-px card's share strip has room for 688
 MAX_GRID_COLORS = 64  # a contrast grid of 64 colours is already 5,500 px square
 PREVIEW_MAX_IMAGE_HEIGHT = 480  # the image in a colour-vision preview, at most
@@ -38,6 +39,15 @@ def short_name(source: str) -> str:
     """
     return source.rstrip("/").rsplit("/", 1)[-1] if "/" in source and "://" not in source \
         else source
+
+
+def _check_size(name: str, value: int, low: int, high: int) -> None:
+    """A picture's size parameter within what it can be drawn at (0 or a million pixels
+    wide is a bad value, not a crash or a gigabyte picture)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or \
+            not low <= value <= high:
+        msg = f"{name} should be a whole number of pixels from {low} to {high}; got {value!r}"
+        raise InvalidParameterError(msg)
 
 
 def _text(draw: ImageDraw.ImageDraw, xy, text: str, size: int, fill) -> None:
@@ -65,6 +75,7 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
     >>> card.mode, card.size[0]
     ('RGB', 720)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     k = len(colors)
     if k > MAX_CARD_COLORS:
         msg = (f"a palette card shows at most {MAX_CARD_COLORS} colours (its share strip "
@@ -108,6 +119,7 @@ def roles_card(names: Sequence[str], colors: np.ndarray, titles: np.ndarray,
     >>> roles_card(["Vibrant"], black, white, white, [""], width=300).size
     (300, 164)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     k = len(names)
     columns = min(k, 4)
     rows = math.ceil(k / columns)
@@ -140,6 +152,7 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
     >>> contrast_grid(np.array([[0, 0, 0], [255, 255, 255]], np.uint8), cell=40).size
     (160, 160)
     """
+    _check_size("cell", cell, 40, 400)
     k = len(colors)
     if k > MAX_GRID_COLORS:
         msg = (f"a contrast grid shows at most {MAX_GRID_COLORS} colours "
@@ -210,6 +223,7 @@ def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
     >>> vision_preview(rows, width=400).size
     (400, 98)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     label_w = 130
     image_w = image_h = 0
     images = [img for _, _, img in rows if img is not None]

@@ -20,7 +20,7 @@ from ..image.difference import delta_e_2000
 from ..image.load import DEFAULT_MAX_PIXELS, as_image
 from ..image.vision import DEFICIENCIES, simulate
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_LARGE, AAA_NORMAL, contrast_ratio
-from ..params import Integral, Interval, Real, validated
+from ..params import Integral, Interval, Options, Real, validate_params, validated
 from ..render.cards import contrast_grid, vision_preview, wcag_level
 from ..render.palette_files import is_palette_file
 from ..render.table import text_table
@@ -99,6 +99,8 @@ class ContrastReport:
     def format(self, fmt: str = "text") -> str:
         """``"text"``: the table of pairs (each unordered pair once: the ratio is
         symmetric) and the confusable pairs; ``"json"``; ``"csv"``."""
+        validate_params("ContrastReport.format", {"fmt": fmt},
+                        {"fmt": [Options(("text", "json", "csv"))]})
         if fmt == "json":
             return json.dumps(self.to_dict(), indent=2) + "\n"
         if len(self.palette) < 2 and fmt == "text":
