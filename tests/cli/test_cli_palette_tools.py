@@ -76,7 +76,7 @@ def test_quantize_k_auto_max_bytes(capsys, tmp_path):
     (["palette", PHOTO, "-k", "auto", "--max-delta-e", "0"],
      "'max_delta_e' parameter of auto_palette must be a float in the range (0, 100)"),
     (["palette", PHOTO, "-k", "40", "--format", "swatches", "-o", "x.swatches"],
-     "Procreate palettes hold at most 30 colours; this one has 40"),
+     "Procreate palettes hold at most 30 colours; got -k 40"),
 ])
 def test_refusals(capsys, argv, message):
     status, _, err = run(capsys, *argv)

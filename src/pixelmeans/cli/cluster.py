@@ -10,7 +10,7 @@ from ..datasets.loaders import load_dataset
 from ..datasets.report import DatasetReport, centroid_grid, cluster_dataset
 from ..errors import InvalidParameterError
 from ..files.atomic import check_distinct_outputs, check_new_file, write_atomically
-from ..image.formats import picture_format
+from ..image.formats import picture_format, save_picture
 from .options import (
     activity,
     default_of,
@@ -117,9 +117,7 @@ def _write_outputs(args: argparse.Namespace, report: DatasetReport, train) -> No
     written: list[object] = []
     if args.centroids:
         grid = centroid_grid(report.results[0], train.image_shape)
-        written.append(write_atomically(
-            args.centroids, lambda tmp: grid.save(tmp, format=picture_format(args.centroids)),
-            overwrite=args.force))
+        written.append(save_picture(grid, args.centroids, overwrite=args.force))
     if args.plots:
         from ..plot import dataset_figures, save_figures
 

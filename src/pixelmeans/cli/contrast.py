@@ -9,9 +9,10 @@ import sys
 from PIL import Image
 
 from ..errors import InvalidParameterError
-from ..files.atomic import check_new_file, write_atomically
-from ..image.formats import picture_format
+from ..files.atomic import check_distinct_outputs, check_new_file
+from ..image.formats import picture_format, save_picture
 from ..image.vision import DEFICIENCIES
+from ..render.cards import MAX_GRID_COLORS
 from ..tasks.contrast import contrast_report
 from .options import add_count, add_run_options, add_source, add_space, default_of, read_source
 from .report import write_text
@@ -57,17 +58,20 @@ def _deficiencies(text: str) -> tuple[str, ...]:
 
 
 def _save(image: Image.Image, path: str, force: bool) -> None:
-    write_atomically(path, lambda tmp: image.save(tmp, format=picture_format(path)),
-                     overwrite=force)
+    save_picture(image, path, overwrite=force)
     print(f"pixelmeans: wrote {path} ({image.size[0]}×{image.size[1]})", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     simulated = _deficiencies(args.simulate)
+    check_distinct_outputs(args.output, args.preview)
     for path in (args.output, args.preview):
         if path:
             picture_format(path)
-            check_new_file(path, overwrite=args.force)
+            check_new_file(path, overwrite=args.force, inputs=[args.source])
+    if args.output and args.colors > MAX_GRID_COLORS:
+        msg = f"-o: a contrast grid shows at most {MAX_GRID_COLORS} colours; got -k {args.colors}"
+        raise InvalidParameterError(msg)
     if args.preview and not simulated:
         msg = "--preview shows simulated colour vision: drop --simulate none"
         raise InvalidParameterError(msg)

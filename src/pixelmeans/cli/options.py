@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImageReadError
-from ..files.atomic import check_new_file, write_atomically
+from ..files.atomic import check_distinct_outputs, check_new_file
 from ..files.read import read_stream
 from ..image.colorspace import COLOR_SPACES
-from ..image.formats import picture_format
+from ..image.formats import picture_format, save_picture
 from ..image.load import DEFAULT_MAX_PIXELS, RGBImage, load_image
 from ..render.compare import before_after
 from .progress import activity, progress_bar  # noqa: F401  (the commands import them here)
@@ -44,6 +44,18 @@ def positive_int(text: str) -> int:
 def non_negative_int(text: str) -> int:
     """An argparse type: a whole number >= 0."""
     return 0 if text.strip() == "0" else positive_int(text)
+
+
+def byte_value(text: str) -> int:
+    """An argparse type: a whole number from 0 to 255."""
+    try:
+        value = non_negative_int(text)
+    except argparse.ArgumentTypeError:
+        value = -1
+    if not 0 <= value <= 255:
+        msg = f"expected a whole number from 0 to 255, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def non_negative_float(text: str) -> float:
@@ -125,20 +137,24 @@ def on_terminal(stream=None) -> bool:
 
 
 COMPARE_MAX_WIDTH = 2000  # each half of a --compare picture, in pixels
+COMPARE_MAX_HEIGHT = 2000
 
 
 def add_compare(sub: argparse.ArgumentParser) -> None:
     """``--compare PATH``: a before/after picture of a single image."""
     sub.add_argument("--compare", metavar="PATH",
                      help="also write a picture of the original and the result side by side "
-                          f"(.png, .jpg or .webp; each half at most {COMPARE_MAX_WIDTH} px wide)")
+                          f"(.png, .jpg or .webp; each half at most {COMPARE_MAX_WIDTH} px wide "
+                          f"and {COMPARE_MAX_HEIGHT} px high)")
 
 
 def check_compare(args: argparse.Namespace) -> None:
     """Refuse, before any work, a ``--compare`` path that cannot be written."""
     if args.compare:
         picture_format(args.compare)
-        check_new_file(args.compare, overwrite=args.force)
+        check_distinct_outputs(getattr(args, "output", None), args.compare)
+        check_new_file(args.compare, overwrite=args.force,
+                       inputs=[args.source, getattr(args, "palette_from", None)])
 
 
 def write_compare(args: argparse.Namespace, before: RGBImage, after, label: str) -> None:
@@ -146,7 +162,6 @@ def write_compare(args: argparse.Namespace, before: RGBImage, after, label: str)
     if not args.compare:
         return
     picture = before_after(before.pixels, after, labels=("original", label),
-                           max_width=COMPARE_MAX_WIDTH)
-    path = write_atomically(args.compare, lambda tmp: picture.save(
-        tmp, format=picture_format(args.compare)), overwrite=args.force)
+                           max_width=COMPARE_MAX_WIDTH, max_height=COMPARE_MAX_HEIGHT)
+    path = save_picture(picture, args.compare, overwrite=args.force)
     print(f"pixelmeans: wrote {path} (before/after)", file=sys.stderr)

@@ -11,12 +11,12 @@ from ..errors import InvalidParameterError
 from ..files.atomic import (
     check_distinct_outputs,
     check_new_file,
-    write_atomically,
     write_folder_atomically,
 )
 from ..files.paths import names_several
-from ..image.formats import picture_format
-from ..render.palette_files import BINARY_FORMATS
+from ..image.formats import picture_format, save_picture
+from ..render.cards import MAX_CARD_COLORS
+from ..render.palette_files import BINARY_FORMATS, PROCREATE_MAX_COLORS
 from ..render.palette_formats import PALETTE_FORMATS
 from ..tasks.palette import SORT_KEYS, extract_palette
 from ..tasks.roles import DEFAULT_ROLE_COLORS, ROLE_SPACES
@@ -26,12 +26,13 @@ from .options import (
     add_run_options,
     add_source,
     add_space,
+    byte_value,
     default_of,
     on_terminal,
     progress_bar,
     read_source,
 )
-from .report import batch_summary, write_text
+from .report import batch_summary, write_bytes, write_text
 
 BATCH_SUFFIXES = (".csv", ".jsonl")
 BATCH_FORMATS = ("text", "json", "csv")
@@ -75,7 +76,7 @@ def configure(sub: argparse.ArgumentParser) -> None:
                      default=default_of(extract_palette, "exclude_within"),
                      help="CIEDE2000 distance that counts as near for --exclude "
                           "(default: %(default)s)")
-    sub.add_argument("--min-alpha", type=int, metavar="A", choices=range(256),
+    sub.add_argument("--min-alpha", type=byte_value, metavar="A",
                      default=default_of(extract_palette, "min_alpha"),
                      help="pixels at least this opaque (0-255) count (default: %(default)s)")
     sub.add_argument("--full-decode", action="store_true",
@@ -121,12 +122,16 @@ def run(args: argparse.Namespace) -> int:
     if args.swatch:
         _save_picture(palette.card(), args.swatch, args.force)
     if args.format in BINARY_FORMATS:
+        if _to_stdout(args.output):
+            write_bytes(palette.to_bytes(args.format), None, overwrite=args.force)
+            return 0
         path = palette.save(args.output, args.format, overwrite=args.force)
         print(f"pixelmeans: wrote {path} ({args.format}, {len(palette)} colours)",
               file=sys.stderr)
         return 0
-    text = palette.format(args.format, color_blocks=not args.output and on_terminal())
-    write_text(text, args.output, overwrite=args.force)
+    output = None if _to_stdout(args.output) else args.output
+    text = palette.format(args.format, color_blocks=not output and on_terminal())
+    write_text(text, output, overwrite=args.force)
     return 0
 
 
@@ -141,17 +146,36 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if args.roles and args.format not in ROLE_FORMATS:
         msg = f"--roles prints as {', '.join(ROLE_FORMATS)}; got --format {args.format}"
         raise InvalidParameterError(msg)
-    check_distinct_outputs(args.swatch or None, args.output or None)
+    if args.format == "swatches" and isinstance(args.colors, int) \
+            and args.colors > PROCREATE_MAX_COLORS:
+        msg = (f"--format swatches: Procreate palettes hold at most {PROCREATE_MAX_COLORS} "
+               f"colours; got -k {args.colors}")
+        raise InvalidParameterError(msg)
+    _check_card(args)
+    output = None if _to_stdout(args.output) else args.output
+    check_distinct_outputs(args.swatch or None, output)
+    inputs = (args.source, args.lock)
     if args.swatch:
         picture_format(args.swatch)
-        check_new_file(args.swatch, overwrite=args.force)
-    if args.output:
-        check_new_file(args.output, overwrite=args.force)
+        check_new_file(args.swatch, overwrite=args.force, inputs=inputs)
+    if output:
+        check_new_file(output, overwrite=args.force, inputs=inputs)
+
+
+def _check_card(args: argparse.Namespace) -> None:
+    if args.swatch and isinstance(args.colors, int) and args.colors > MAX_CARD_COLORS:
+        msg = (f"--swatch: a palette card shows at most {MAX_CARD_COLORS} colours; got "
+               f"-k {args.colors}")
+        raise InvalidParameterError(msg)
+
+
+def _to_stdout(output: str | None) -> bool:
+    """``-o -``: standard output, as without ``-o``."""
+    return output == "-"
 
 
 def _save_picture(picture, path: str, force: bool) -> None:
-    write_atomically(path, lambda tmp: picture.save(tmp, format=picture_format(path)),
-                     overwrite=force)
+    save_picture(picture, path, overwrite=force)
     print(f"pixelmeans: wrote {path} ({picture.size[0]}×{picture.size[1]} card)",
           file=sys.stderr)
 
@@ -166,7 +190,8 @@ def _run_roles(args: argparse.Namespace, source) -> int:
     roles = palette_roles(source, n_colors, space=args.role_space, **_options(args))
     if args.swatch:
         _save_picture(roles.card(), args.swatch, args.force)
-    write_text(roles.format(args.format), args.output, overwrite=args.force)
+    output = None if _to_stdout(args.output) else args.output
+    write_text(roles.format(args.format), output, overwrite=args.force)
     return 0
 
 
@@ -182,10 +207,11 @@ def _run_batch(args: argparse.Namespace) -> int:
     from ..scale.runner import open_runner
 
     _check_batch(args)
-    suffix = Path(args.output).suffix.lower() if args.output else \
+    output = None if _to_stdout(args.output) else args.output
+    suffix = Path(output).suffix.lower() if output else \
         (".csv" if args.format == "csv" else ".jsonl")
-    if args.output:
-        check_new_file(args.output, overwrite=args.force)
+    if output:
+        check_new_file(output, overwrite=args.force)
     paths, root = find_images(args.source)
     options = _options(args)
     with open_runner(args.scheduler, args.workers) as runner, progress_bar("images") as bar:
@@ -201,7 +227,7 @@ def _run_batch(args: argparse.Namespace) -> int:
     if args.swatch:
         _save_cards(results, output_paths(paths, root, Path(".")), args)
     text = palettes_to_csv(results) if suffix == ".csv" else palettes_to_jsonl(results)
-    write_text(text, args.output, overwrite=args.force)
+    write_text(text, output, overwrite=args.force)
     return batch_summary(results, "palettes", runner.description, sys.stderr)
 
 
@@ -211,12 +237,14 @@ def _check_batch(args: argparse.Namespace) -> None:
         msg = (f"--format {args.format} holds one palette; for a folder or pattern use "
                "--format json (JSON lines) or csv, or run once per image")
         raise InvalidParameterError(msg)
-    if args.output and Path(args.output).suffix.lower() not in BATCH_SUFFIXES:
+    if args.output and not _to_stdout(args.output) and \
+            Path(args.output).suffix.lower() not in BATCH_SUFFIXES:
         msg = f"{args.output}: palettes of a batch are written as .csv or .jsonl"
         raise InvalidParameterError(msg)
     if args.colors == AUTO or args.roles:
         msg = f"{'-k auto' if args.colors == AUTO else '--roles'} takes a single image"
         raise InvalidParameterError(msg)
+    _check_card(args)
     if args.swatch and Path(args.swatch).suffix:
         msg = f"{args.swatch}: for a batch, --swatch names a folder for one card per image"
         raise InvalidParameterError(msg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from ..errors import InvalidParameterError
 from ..files.atomic import write_atomically
 
 
@@ -14,6 +15,19 @@ def write_text(text: str, path: str | None, *, overwrite: bool) -> None:
         write_atomically(path, lambda tmp: tmp.write_text(text), overwrite=overwrite)
     else:
         sys.stdout.write(text)
+
+
+def write_bytes(data: bytes, path: str | None, *, overwrite: bool) -> None:
+    """``data`` to the file ``path`` (atomically), or to standard output without one;
+    never onto a terminal, where binary bytes are noise."""
+    if path:
+        write_atomically(path, lambda tmp: tmp.write_bytes(data), overwrite=overwrite)
+        return
+    if sys.stdout.isatty():
+        msg = "standard output is a terminal; redirect it to a file, or give -o FILE"
+        raise InvalidParameterError(msg)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
 
 
 def batch_summary(results, done_what: str, where: str, stream: TextIO) -> int:

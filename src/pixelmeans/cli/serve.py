@@ -53,12 +53,14 @@ def run(args: argparse.Namespace) -> int:
     settings = ServerSettings(
         host=args.host, port=args.port, max_upload_bytes=args.max_upload_mb * MIB,
         max_pixels=args.max_pixels, cache_bytes=args.cache_mb * MIB, max_jobs=args.jobs,
-        job_timeout=args.timeout or ServerSettings.job_timeout,
-        allow_private_urls=args.allow_private_urls)
-    if settings.host not in LOOPBACK:
+        job_timeout=args.timeout, allow_private_urls=args.allow_private_urls)
+    if not settings.host.strip():
+        msg = "--host: give an address (0.0.0.0 for every IPv4 interface, :: for IPv6)"
+        raise InvalidParameterError(msg)
+    listening = _listen(settings.host, settings.port)
+    if settings.host not in LOOPBACK:  # said once it listens, not before a failure
         print(f"pixelmeans: warning: listening on {settings.host}: other machines can reach "
               "this server, which has no login", file=sys.stderr)
-    listening = _listen(settings.host, settings.port)
     app = create_app(settings)
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning",
                             timeout_keep_alive=5, timeout_graceful_shutdown=5)

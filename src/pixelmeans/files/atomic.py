@@ -24,9 +24,11 @@ _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, er
 _RACE_ATTEMPTS = 3
 
 
-def check_new_file(path: str | os.PathLike, *, overwrite: bool) -> Path:
-    """Refuse, before any work, an output that is a folder, or a file that exists when
-    ``overwrite`` is false; return the path.
+def check_new_file(path: str | os.PathLike, *, overwrite: bool,
+                   inputs: Iterable[str | os.PathLike | None] = ()) -> Path:
+    """Refuse, before any work, an output that is a folder, a file that exists when
+    ``overwrite`` is false, or one of the run's ``inputs`` (even with ``overwrite``: the
+    run would destroy what it reads); return the path.
 
     Examples
     --------
@@ -46,7 +48,24 @@ def check_new_file(path: str | os.PathLike, *, overwrite: bool) -> Path:
         raise OutputExistsError(msg)
     if target.exists() and not overwrite:
         raise _exists(target)
+    _refuse_inputs(target, inputs)
     return target
+
+
+def _refuse_inputs(target: Path, inputs: Iterable[str | os.PathLike | None]) -> None:
+    if not target.exists():
+        return
+    for name in inputs:
+        if name is None or str(name) in ("", "-"):
+            continue
+        try:
+            same = os.path.samefile(target, name)
+        except OSError:  # not a file (a URL, hex codes) or gone: not this output
+            continue
+        if same:
+            msg = (f"{target}: is also an input of this run ({name}); choose another "
+                   "output (it is never replaced, even with --force)")
+            raise OutputExistsError(msg)
 
 
 def check_distinct_outputs(*paths: str | os.PathLike | None) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import InvalidParameterError
 from ..image.colorspace import to_hex
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_NORMAL, contrast_ratio, readable_text
 from .labels import font
@@ -21,6 +22,10 @@ MARGIN = 16
 GAP = 8
 # Tiles a row on a palette card, by the number of colours: (at most this many, columns).
 CARD_COLUMNS = ((8, 4), (24, 6), (96, 10), (10**9, 16))
+MIN_WIDTH, MAX_WIDTH = 300, 4000  # of a card or a preview, in pixels
+MAX_CARD_COLORS = 512  # a 720-px card's share strip has room for 688
+MAX_GRID_COLORS = 64  # a contrast grid of 64 colours is already 5,500 px square
+PREVIEW_MAX_IMAGE_HEIGHT = 480  # the image in a colour-vision preview, at most
 FontType = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -34,6 +39,15 @@ def short_name(source: str) -> str:
     """
     return source.rstrip("/").rsplit("/", 1)[-1] if "/" in source and "://" not in source \
         else source
+
+
+def _check_size(name: str, value: int, low: int, high: int) -> None:
+    """A picture's size parameter within what it can be drawn at (0 or a million pixels
+    wide is a bad value, not a crash or a gigabyte picture)."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or \
+            not low <= value <= high:
+        msg = f"{name} should be a whole number of pixels from {low} to {high}; got {value!r}"
+        raise InvalidParameterError(msg)
 
 
 def _text(draw: ImageDraw.ImageDraw, xy, text: str, size: int, fill) -> None:
@@ -61,7 +75,12 @@ def palette_card(colors: np.ndarray, shares: np.ndarray, *, width: int = 720,
     >>> card.mode, card.size[0]
     ('RGB', 720)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     k = len(colors)
+    if k > MAX_CARD_COLORS:
+        msg = (f"a palette card shows at most {MAX_CARD_COLORS} colours (its share strip "
+               f"gives each a pixel at least); this palette has {k}")
+        raise InvalidParameterError(msg)
     columns = min(k, next(c for limit, c in CARD_COLUMNS if k <= limit))
     rows = math.ceil(k / columns)
     tile_w = (width - 2 * MARGIN - (columns - 1) * GAP) // columns
@@ -100,6 +119,7 @@ def roles_card(names: Sequence[str], colors: np.ndarray, titles: np.ndarray,
     >>> roles_card(["Vibrant"], black, white, white, [""], width=300).size
     (300, 164)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     k = len(names)
     columns = min(k, 4)
     rows = math.ceil(k / columns)
@@ -132,7 +152,12 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
     >>> contrast_grid(np.array([[0, 0, 0], [255, 255, 255]], np.uint8), cell=40).size
     (160, 160)
     """
+    _check_size("cell", cell, 40, 400)
     k = len(colors)
+    if k > MAX_GRID_COLORS:
+        msg = (f"a contrast grid shows at most {MAX_GRID_COLORS} colours "
+               f"({MAX_GRID_COLORS ** 2:,} cells); this palette has {k}")
+        raise InvalidParameterError(msg)
     head = cell // 2 + 28  # room for a hex code beside each row
     size = head + k * cell + 2 * MARGIN
     grid = Image.new("RGB", (size, size), PAPER)
@@ -155,6 +180,19 @@ def contrast_grid(colors: np.ndarray, *, cell: int = 84) -> Image.Image:
             _text(draw, (x + 6, y + 6), f"{ratio:.1f}", big, fg)
             _text(draw, (x + 6, y + cell - small - 10), wcag_level(ratio), small, fg)
     return grid
+
+
+def _fit(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """``width`` × ``height`` scaled to fit ``box_w`` × ``box_h`` (at least 1 × 1): a
+    20000 × 1 strip stays a strip, not a 0-pixel or a million-pixel-tall picture.
+
+    Examples
+    --------
+    >>> _fit(20000, 1, 300, 400), _fit(1, 20000, 300, 400), _fit(40, 30, 300, 400)
+    ((300, 1), (1, 400), (300, 225))
+    """
+    scale = min(box_w / width, box_h / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def wcag_level(ratio: float) -> str:
@@ -185,15 +223,16 @@ def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
     >>> vision_preview(rows, width=400).size
     (400, 98)
     """
+    _check_size("width", width, MIN_WIDTH, MAX_WIDTH)
     label_w = 130
-    image_h = 0
+    image_w = image_h = 0
     images = [img for _, _, img in rows if img is not None]
     has_images = bool(images)
     strip_w = (width - 2 * MARGIN - label_w - (GAP if has_images else 0))
     if has_images:
         strip_w //= 2
-        h, w = images[0].shape[:2]
-        image_h = round(strip_w * h / w)
+        image_w, image_h = _fit(images[0].shape[1], images[0].shape[0], strip_w,
+                                PREVIEW_MAX_IMAGE_HEIGHT)
     row_h = max(image_h, 48) + GAP
     height = 2 * MARGIN + len(rows) * row_h + 20 * len(notes)
     out = Image.new("RGB", (width, height), PAPER)
@@ -208,7 +247,7 @@ def vision_preview(rows: Sequence[tuple[str, np.ndarray, np.ndarray | None]], *,
             draw.rectangle((x0 + edges[i], y, x0 + edges[i + 1] - 1, y + row_h - GAP - 1),
                            fill=tuple(int(v) for v in rgb))
         if image is not None:
-            picture = Image.fromarray(image).resize((strip_w, image_h),
+            picture = Image.fromarray(image).resize((image_w, image_h),
                                                     Image.Resampling.LANCZOS)
             out.paste(picture, (x0 + strip_w + GAP, y))
     for n, note in enumerate(notes):

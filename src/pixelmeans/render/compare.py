@@ -33,15 +33,20 @@ def _on_checker(picture: Image.Image) -> Image.Image:
     return Image.alpha_composite(checker, picture).convert("RGB")
 
 
-def _fit(picture: Image.Image, max_width: int | None) -> Image.Image:
-    if max_width is None or picture.width <= max_width:
+def _fit(picture: Image.Image, max_width: int | None,
+         max_height: int | None) -> Image.Image:
+    """``picture`` scaled down (never up) to fit the box, keeping its shape."""
+    scale = min(1.0, (max_width or picture.width) / picture.width,
+                (max_height or picture.height) / picture.height)
+    if scale == 1.0:
         return picture
-    height = max(1, round(picture.height * max_width / picture.width))
-    return picture.resize((max_width, height), Image.Resampling.LANCZOS)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    return picture.resize(size, Image.Resampling.LANCZOS)
 
 
 def before_after(before, after, *, labels: tuple[str, str] = ("original", "redrawn"),
-                 layout: str = "side", max_width: int | None = None) -> Image.Image:
+                 layout: str = "side", max_width: int | None = None,
+                 max_height: int | None = None) -> Image.Image:
     """The two pictures with their labels, for a person to compare: ``"side"`` puts them
     side by side, ``"split"`` shows the left half of ``before`` next to the right half of
     ``after`` with a line between.
@@ -53,9 +58,9 @@ def before_after(before, after, *, labels: tuple[str, str] = ("original", "redra
     labels : (str, str)
         Drawn in the top corners (white on a dark box, readable on any picture).
     layout : {"side", "split"}
-    max_width : int, optional
-        Scale each picture down to at most this width first (a 12 MP photo side by side
-        is otherwise 24 MP).
+    max_width, max_height : int, optional
+        Scale each picture down to fit this box first, keeping its shape (a 12 MP photo
+        side by side is otherwise 24 MP).
 
     Returns
     -------
@@ -78,7 +83,7 @@ def before_after(before, after, *, labels: tuple[str, str] = ("original", "redra
     if first.size != second.size:
         msg = f"the pictures differ in size: {first.size} and {second.size}"
         raise InvalidParameterError(msg)
-    first, second = (_on_checker(_fit(p, max_width)) for p in (first, second))
+    first, second = (_on_checker(_fit(p, max_width, max_height)) for p in (first, second))
     w, h = first.size
     size = max(11, min(28, h // 18))
     if layout == "side":

@@ -45,6 +45,13 @@ BINARY_FORMATS = {"ase": ".ase", "swatches": ".swatches", "sketch": ".sketchpale
 PALETTE_SUFFIXES = (".gpl", ".json", ".txt", ".hex", ".ase", ".swatches", ".sketchpalette",
                     ".css", ".scss")
 _HEX_CODE = re.compile(r"#([0-9a-fA-F]{6})\b")
+# Swatches.json inside a .swatches zip: read at most this much (a zip bomb stops there).
+MAX_SWATCHES_JSON_BYTES = 1 << 22
+MAX_JSON_DEPTH = 8  # our palettes nest 3 deep; a deeper document is not a palette
+
+
+class _NotAPalette(ValueError):
+    """A palette file whose content is not what its format holds."""
 
 
 def to_ase(colors: np.ndarray, names: Sequence[str]) -> bytes:
@@ -133,8 +140,8 @@ def read_palette(data: bytes, name: str) -> np.ndarray:
     """
     try:
         colors = _read(data)
-    except (ValueError, KeyError, TypeError, IndexError, struct.error, zipfile.BadZipFile,
-            UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError,
+            RecursionError, struct.error, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         msg = f"{name}: not a palette file this version can read ({exc})"
         raise InvalidParameterError(msg) from None
     if colors is None or len(colors) == 0:
@@ -148,22 +155,78 @@ def _read(data: bytes) -> np.ndarray | None:
     if data.startswith(ASE_SIGNATURE):
         return _read_ase(data)
     if data.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            document = json.loads(archive.read("Swatches.json"))
-        entries = document[0]["swatches"] if isinstance(document, list) else document["swatches"]
-        return _units([colorsys.hsv_to_rgb(e["hue"], e["saturation"], e["brightness"])
-                       for e in entries if e])
+        return _read_procreate(data)
     text = data.decode("utf-8")
     if text.startswith("GIMP Palette"):
         return _read_gpl(text)
     if text.lstrip().startswith(("{", "[")):
-        return _read_json(json.loads(text))
+        return _read_json(_json(text))
     codes = _HEX_CODE.findall(text)
     return np.array([[int(c[i:i + 2], 16) for i in (0, 2, 4)] for c in codes], np.uint8) \
         .reshape(-1, 3)
 
 
+def _json(text: str | bytes):
+    """A JSON document no deeper than :data:`MAX_JSON_DEPTH` (a deeper one would exhaust
+    the parser's recursion before saying anything useful)."""
+    depth = deepest = 0
+    for char in text if isinstance(text, str) else text.decode("utf-8"):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                msg = f"JSON nested more than {MAX_JSON_DEPTH} deep"
+                raise _NotAPalette(msg)
+        elif char in "]}":
+            depth -= 1
+    return json.loads(text)
+
+
+def _read_procreate(data: bytes) -> np.ndarray:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo("Swatches.json")
+        if info.file_size > MAX_SWATCHES_JSON_BYTES:
+            msg = f"Swatches.json of {info.file_size:,} bytes (a palette is far smaller)"
+            raise _NotAPalette(msg)
+        with archive.open(info) as member:  # the declared size may lie: read no more
+            content = member.read(MAX_SWATCHES_JSON_BYTES + 1)
+        if len(content) > MAX_SWATCHES_JSON_BYTES:
+            msg = f"Swatches.json over {MAX_SWATCHES_JSON_BYTES:,} bytes"
+            raise _NotAPalette(msg)
+    document = _json(content)
+    if isinstance(document, list) and document:
+        document = document[0]
+    if not isinstance(document, dict) or not isinstance(document.get("swatches"), list):
+        msg = "Swatches.json holds no list of swatches"
+        raise _NotAPalette(msg)
+    return _units([colorsys.hsv_to_rgb(*(_number(e[c]) for c in ("hue", "saturation",
+                                                                  "brightness")))
+                   for e in document["swatches"] if e])
+
+
+def _number(value) -> float:
+    """A finite number from a palette file (not a bool, a string or NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or \
+            not np.isfinite(value):
+        msg = f"{value!r} is not a finite number"
+        raise _NotAPalette(msg)
+    return float(value)
+
+
+def _byte(value) -> int:
+    """A colour channel given as a whole number 0-255."""
+    number = _number(value)
+    if number != int(number) or not 0 <= number <= 255:
+        msg = f"{value!r} is not a whole number from 0 to 255"
+        raise _NotAPalette(msg)
+    return int(number)
+
+
 def _units(values) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        msg = "a colour value that is not a finite number"
+        raise _NotAPalette(msg)
     return np.clip(np.rint(np.asarray(values, dtype=np.float64) * 255), 0, 255) \
         .astype(np.uint8).reshape(-1, 3)
 
@@ -196,7 +259,7 @@ def _read_gpl(text: str) -> np.ndarray:
     for line in text.splitlines()[1:]:
         parts = line.split()
         if len(parts) >= 3 and all(p.isdigit() for p in parts[:3]):
-            rows.append([int(p) for p in parts[:3]])
+            rows.append([_byte(int(p)) for p in parts[:3]])
     return np.array(rows, dtype=np.uint8).reshape(-1, 3)
 
 
@@ -205,6 +268,9 @@ def _read_json(document) -> np.ndarray:
         entries = document["colors"]
     else:
         entries = document
+    if not isinstance(entries, list):
+        msg = "expected a list of colours"
+        raise _NotAPalette(msg)
     rows = []
     for entry in entries:
         if isinstance(entry, str):
@@ -212,16 +278,25 @@ def _read_json(document) -> np.ndarray:
         elif isinstance(entry, dict) and "hex" in entry:
             rows.append(_hex(entry["hex"]))
         elif isinstance(entry, dict) and "red" in entry:
-            rows.append([round(entry[c] * 255) for c in ("red", "green", "blue")])
+            rows.append(_units([[_number(entry[c]) for c in ("red", "green", "blue")]])[0])
+        elif isinstance(entry, list) and len(entry) in (3, 4):  # RGB or RGBA, 0-255
+            rows.append([_byte(v) for v in entry[:3]])
         else:
-            rows.append([int(v) for v in entry][:3])
+            msg = f"{json.dumps(entry)[:40]} is not a colour"
+            raise _NotAPalette(msg)
     return np.array(rows, dtype=np.uint8).reshape(-1, 3)
 
 
 def _hex(text: str) -> list[int]:
-    digits = text.strip().lstrip("#")
-    if len(digits) == 3:
+    if not isinstance(text, str):
+        msg = f"{text!r} is not a hex colour"
+        raise _NotAPalette(msg)
+    digits = text.strip().removeprefix("#")
+    if re.fullmatch(r"[0-9a-fA-F]{3}", digits):
         digits = "".join(d * 2 for d in digits)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", digits):
+        msg = f"{text!r} is not a hex colour (#rrggbb or #rgb)"
+        raise _NotAPalette(msg)
     return [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
 
 

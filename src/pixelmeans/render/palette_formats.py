@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import InvalidParameterError
 from ..image.colorspace import to_uint8
 from ..image.cylindrical import oklch_to_rgb, rgb_to_oklch
 from .table import text_table
@@ -57,8 +58,16 @@ def palette_css(hexes: Sequence[str], weights: np.ndarray, prefix: str = "color"
 
 def palette_gpl(hexes: Sequence[str], colors: np.ndarray, weights: np.ndarray,
                 name: str) -> str:
-    """A GIMP palette (``.gpl``) with one named entry per colour."""
-    lines = ["GIMP Palette", f"Name: {name}", "Columns: 8", "#"]
+    """A GIMP palette (``.gpl``) with one named entry per colour. The name stays on its one
+    header line (a newline in a file name would start a line of its own).
+
+    Examples
+    --------
+    >>> palette_gpl(["#ff0000"], np.array([[255, 0, 0]]), np.array([1.0]),
+    ...             "a\\nb").splitlines()[:2]
+    ['GIMP Palette', 'Name: a b']
+    """
+    lines = ["GIMP Palette", f"Name: {' '.join(name.split())}", "Columns: 8", "#"]
     lines += [f"{r:3d} {g:3d} {b:3d}\t{h} ({w:.1%})"
               for (r, g, b), h, w in zip(np.asarray(colors).tolist(), hexes, weights,
                                          strict=True)]
@@ -145,7 +154,21 @@ def palette_table(hexes: Sequence[str], colors: np.ndarray, weights: np.ndarray,
 
 def format_palette(fmt: str, hexes: Sequence[str], colors: np.ndarray, weights: np.ndarray,
                    source: str, *, color_blocks: bool = False) -> str:
-    """The palette as text in one of :data:`PALETTE_FORMATS`."""
+    """The palette as text in one of :data:`TEXT_FORMATS` (an unknown name is an error, not
+    the text table).
+
+    Examples
+    --------
+    >>> format_palette("yaml", ["#000000"], np.zeros((1, 3), int), np.ones(1), "x")
+    Traceback (most recent call last):
+    ...
+    pixelmeans.errors.InvalidParameterError: format 'yaml' is not one of text, json, css, \
+gpl, hex, scss, tailwind (nor ase, swatches, sketch: files)
+    """
+    if fmt not in TEXT_FORMATS:
+        msg = (f"format {fmt!r} is not one of {', '.join(TEXT_FORMATS)} (nor "
+               f"{', '.join(f for f in PALETTE_FORMATS if f not in TEXT_FORMATS)}: files)")
+        raise InvalidParameterError(msg)
     if fmt == "json":
         return json.dumps(palette_dict(hexes, colors, weights, source), indent=2) + "\n"
     if fmt == "css":

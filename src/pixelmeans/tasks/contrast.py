@@ -20,7 +20,7 @@ from ..image.difference import delta_e_2000
 from ..image.load import DEFAULT_MAX_PIXELS, as_image
 from ..image.vision import DEFICIENCIES, simulate
 from ..image.wcag import AA_LARGE, AA_NORMAL, AAA_LARGE, AAA_NORMAL, contrast_ratio
-from ..params import Integral, Interval, Real, validated
+from ..params import Integral, Interval, Options, Real, validate_params, validated
 from ..render.cards import contrast_grid, vision_preview, wcag_level
 from ..render.palette_files import is_palette_file
 from ..render.table import text_table
@@ -30,6 +30,8 @@ from .quantize import Quantized, quantize
 # Two colours closer than this (CIEDE2000) are hard to tell apart side by side.
 CONFUSABLE_DELTA_E = 10.0
 PREVIEW_PIXELS = 200_000  # the image in the preview is drawn at about this size
+# Every pair is compared (k² ratios, k²/2 rows of text): more colours is not a palette.
+MAX_CONTRAST_COLORS = 256
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class ContrastReport:
     def format(self, fmt: str = "text") -> str:
         """``"text"``: the table of pairs (each unordered pair once: the ratio is
         symmetric) and the confusable pairs; ``"json"``; ``"csv"``."""
+        validate_params("ContrastReport.format", {"fmt": fmt},
+                        {"fmt": [Options(("text", "json", "csv"))]})
         if fmt == "json":
             return json.dumps(self.to_dict(), indent=2) + "\n"
         if len(self.palette) < 2 and fmt == "text":
@@ -187,7 +191,8 @@ def _is_given_palette(source) -> bool:
     return isinstance(source, Sequence) and bool(source) and isinstance(source[0], str)
 
 
-@validated({**PALETTE_CONSTRAINTS, "threshold": [Interval(Real, 0, 100)],
+@validated({**PALETTE_CONSTRAINTS, "n_colors": [Interval(Integral, 1, MAX_CONTRAST_COLORS)],
+            "threshold": [Interval(Real, 0, 100)],
             "max_pixels": [Interval(Integral, 1, None)]})
 def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str] = DEFICIENCIES,
                     threshold: float = CONFUSABLE_DELTA_E, color_space: str = DEFAULT_COLOR_SPACE,
@@ -200,6 +205,7 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
         An image (anything :func:`pixelmeans.load_image` reads) gives its ``n_colors``
         palette and is redrawn with it for the preview; a palette is checked as given.
     n_colors : int, default 6
+        At most 256 (a palette given as it is, too).
     simulate_vision : names from "protanopia", "deuteranopia", "tritanopia"
         Deficiencies to simulate (Machado et al. 2009, severity 1); empty for none.
     threshold : float, default 10
@@ -228,6 +234,10 @@ def contrast_report(source, n_colors: int = 6, *, simulate_vision: Sequence[str]
                              color_space=color_space, random_state=random_state)
         palette = quantized.palette
     colors = palette.colors
+    if len(colors) > MAX_CONTRAST_COLORS:
+        msg = (f"{palette.source}: {len(colors):,} colours; contrast compares every pair of "
+               f"at most {MAX_CONTRAST_COLORS}")
+        raise InvalidParameterError(msg)
     ratios = contrast_ratio(colors[:, None, :], colors[None, :, :])
     simulated = {d: simulate(colors, d) for d in simulate_vision}
     return ContrastReport(palette, ratios, simulated,

@@ -255,6 +255,10 @@ def palette_file_format(path: str | os.PathLike) -> str:
     return fmt
 
 
+MAX_PALETTE_COLORS = 4096  # asked for (n_colors) or given (a palette file, hex codes)
+MAX_PALETTE_FILE_BYTES = 1 << 24
+
+
 def given_colors(value, *, name: str = "palette") -> np.ndarray:
     """Colours given by a person, as an ``(m, 3)`` uint8 array with duplicates removed
     (first kept, order kept): the one reader of "a palette given by the user".
@@ -273,13 +277,17 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
     """
     if isinstance(value, Palette):
         colors = value.colors
+    elif isinstance(value, str) and not value.strip():  # Path("") would be the folder "."
+        msg = f"{name}: no colours given (an empty string)"
+        raise InvalidParameterError(msg)
     elif isinstance(value, str) and "#" in value and not Path(value).exists():
         colors = np.array([parse_hex(t) for t in value.replace(",", " ").split()], np.uint8)
     elif isinstance(value, str | os.PathLike):
         if not Path(value).exists():
             msg = f"{name}: {str(value)!r} is neither hex codes (#rrggbb) nor a palette file"
             raise InvalidParameterError(msg)
-        data = read_regular_file(value, max_bytes=1 << 24, error=InvalidParameterError)
+        data = read_regular_file(value, max_bytes=MAX_PALETTE_FILE_BYTES,
+                                 error=InvalidParameterError)
         colors = read_palette(data, str(value))
     elif isinstance(value, Sequence) and value and all(isinstance(v, str) for v in value):
         colors = np.array([parse_hex(v) for v in value], dtype=np.uint8)
@@ -290,6 +298,12 @@ def given_colors(value, *, name: str = "palette") -> np.ndarray:
         msg = f"{name}: no colours given"
         raise InvalidParameterError(msg)
     _, first = np.unique(colors, axis=0, return_index=True)
+    if len(first) > MAX_PALETTE_COLORS:
+        where = str(value) if isinstance(value, str | os.PathLike) and len(str(value)) < 200 \
+            else name
+        msg = (f"{where}: {len(first):,} colours; a palette holds at most "
+               f"{MAX_PALETTE_COLORS}")
+        raise InvalidParameterError(msg)
     return colors[np.sort(first)]
 
 
@@ -328,7 +342,7 @@ def as_palette(value, *, source: str = "<given palette>") -> Palette:
 
 
 PALETTE_CONSTRAINTS: Constraints = {
-    "n_colors": [Interval(Integral, 1, 4096)],
+    "n_colors": [Interval(Integral, 1, MAX_PALETTE_COLORS)],
     "color_space": [Options(COLOR_SPACES)],
     "random_state": [RandomStates()],
 }

@@ -30,7 +30,7 @@ from PIL import Image
 from ..image.colorspace import to_hex, to_uint8
 from ..image.cylindrical import oklch_to_rgb, rgb_to_hsl, rgb_to_oklch
 from ..image.wcag import BODY_CONTRAST, TITLE_CONTRAST, readable_text
-from ..params import Integral, Interval, Options, validated
+from ..params import Integral, Interval, Options, validate_params, validated
 from ..render.cards import roles_card, short_name
 from ..render.table import text_table
 from .palette import DEFAULT_COLOR_SPACE, PALETTE_CONSTRAINTS, Palette, extract_palette
@@ -135,6 +135,8 @@ class Roles:
 
     def format(self, fmt: str = "text") -> str:
         """``"text"`` (a table) or ``"json"``; ``"css"`` gives ``--vibrant: #...`` etc."""
+        validate_params("Roles.format", {"fmt": fmt},
+                        {"fmt": [Options(("text", "json", "css"))]})
         if fmt == "json":
             import json
 

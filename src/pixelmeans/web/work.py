@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from ..image.formats import check_encodable
 from ..image.load import RGBImage, load_image
 from ..render.segment_pictures import tint_colors
 from ..tasks.compress import compress, report_for
@@ -196,10 +197,12 @@ QUANTIZED_FILES = {"png": ("PNG", "image/png"), "gif": ("GIF", "image/gif"),
 def quantized_file(upload: Upload, k: int, space: str, dither: bool, seed: int, fmt: str,
                    settings: Settings) -> FileResult:
     """The full-resolution photo redrawn with the palette, as an indexed PNG, GIF or WebP."""
+    pillow_format, media_type = QUANTIZED_FILES[fmt]
+    name = f"{stem(upload.name)}-k{effective_k(upload, k)}.{fmt}"
+    check_encodable(name, pillow_format, (upload.width, upload.height))
     found = palette(upload, k, space, seed)
     img = decode(upload.data, upload.name, settings.max_pixels)
     q = quantize(img, len(found), color_space=space, dither=dither, palette=found)
-    pillow_format, media_type = QUANTIZED_FILES[fmt]
     return FileResult(q.encode(pillow_format), media_type,
                       f"{stem(upload.name)}-k{len(found)}.{fmt}")
 
