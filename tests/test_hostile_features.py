@@ -23,6 +23,7 @@ import pytest
 from PIL import Image
 
 from pixelmeans import extract_palette
+from pixelmeans.cli import main
 from pixelmeans.errors import InvalidParameterError
 from pixelmeans.render.palette_files import read_palette, to_ase, to_procreate
 from pixelmeans.tasks.palette import Palette, as_palette
@@ -444,3 +445,31 @@ def test_api_picture_sizes_out_of_range_are_errors(photo, size):
             call()
     with pytest.raises(InvalidParameterError, match="cell should be a whole number"):
         report.grid(cell={299: 39, 4001: 401}.get(size, size))
+
+
+# -- outputs that are inputs, and given palettes too large for an indexed image ----------------
+@pytest.mark.parametrize("command", ["quantize", "compress"])
+def test_forced_output_never_replaces_the_input_photo(tmp_path, capsys, command):
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.random.default_rng(1).integers(0, 256, (20, 30, 3), np.uint8)).save(photo)
+    before = photo.read_bytes()
+    status = main([command, str(photo), "-k", "4", "-o", str(photo), "--force"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.startswith("pixelmeans: error: ") and err.count("\n") == 1
+    assert photo.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["photo.png"]
+
+
+def test_a_given_palette_of_more_than_256_colours_is_refused_for_an_indexed_image(tmp_path,
+                                                                                    capsys):
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.random.default_rng(2).integers(0, 256, (20, 30, 3), np.uint8)).save(photo)
+    colors = np.random.default_rng(3).choice(1 << 24, 1000, replace=False)
+    hex_file = tmp_path / "big.txt"
+    hex_file.write_text("".join(f"#{c:06x}\n" for c in colors))
+    status = main(["quantize", str(photo), "--palette-from", str(hex_file),
+                   "-o", str(tmp_path / "q.png")])
+    err = capsys.readouterr().err
+    assert status == 2 and err == (f"pixelmeans: error: {hex_file}: 1,000 colours; indexed "
+                                   "images hold at most 256\n")
+    assert not (tmp_path / "q.png").exists()

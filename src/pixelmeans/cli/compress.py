@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidParameterError(msg)
     if args.output:
         indexed_format(args.output)
-        check_new_file(args.output, overwrite=args.force)
+        check_new_file(args.output, overwrite=args.force, inputs=[args.source])
     check_compare(args)
     image = load_source(args.source, args.max_pixels)
     table = LiveTable(lambda rows: CompressionSweep(tuple(rows)).to_table())

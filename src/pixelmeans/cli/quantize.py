@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidParameterError(msg)
     else:
         indexed_format(output)
-        check_new_file(output, overwrite=args.force)
+        check_new_file(output, overwrite=args.force, inputs=_inputs(args))
     check_compare(args)
     palette = _palette_from(args)
     image = load_source(args.source, args.max_pixels)
@@ -151,7 +151,7 @@ def _run_auto(args: argparse.Namespace, target: dict) -> int:
                "--palette-from, --shared-palette or --compare")
         raise InvalidParameterError(msg)
     indexed_format(args.output)
-    check_new_file(args.output, overwrite=args.force)
+    check_new_file(args.output, overwrite=args.force, inputs=_inputs(args))
     result, report = auto_quantize(load_source(args.source, args.max_pixels),
                                    color_space=args.space, random_state=args.seed, **target)
     path = result.save(args.output, overwrite=args.force)
@@ -160,11 +160,21 @@ def _run_auto(args: argparse.Namespace, target: dict) -> int:
     return 0
 
 
+def _inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files the run reads, which its outputs must never replace."""
+    return [args.source, args.palette_from]
+
+
 def _palette_from(args: argparse.Namespace):
     if not args.palette_from:
         return None
     if is_palette_file(args.palette_from) or args.palette_from.lstrip().startswith("#"):
-        return as_palette(args.palette_from)
+        palette = as_palette(args.palette_from)
+        if len(palette) > MAX_INDEXED:
+            msg = (f"{args.palette_from}: {len(palette):,} colours; indexed images hold at "
+                   f"most {MAX_INDEXED}")
+            raise InvalidParameterError(msg)
+        return palette
     return extract_palette(load_image(args.palette_from, max_pixels=args.max_pixels),
                            args.colors, color_space=args.space, random_state=args.seed)
 
@@ -203,7 +213,7 @@ def _run_tiff(args: argparse.Namespace) -> int:
     if args.dither:
         msg = "--dither is not available for tiled TIFFs (error diffusion crosses tiles)"
         raise InvalidParameterError(msg)
-    check_new_file(args.output, overwrite=args.force)
+    check_new_file(args.output, overwrite=args.force, inputs=_inputs(args))
     with open_runner(args.scheduler, args.workers) as runner, progress_bar("tiles") as bar:
         result = quantize_tiff(args.source, args.output, args.colors,
                                palette=_palette_from(args), runner=runner,
