@@ -43,6 +43,9 @@ if TYPE_CHECKING:
         MiniBatchKMeans as MiniBatchKMeans,
     )
     from .cluster.estimators import (
+        k_means as k_means,
+    )
+    from .cluster.estimators import (
         kmeans_plusplus as kmeans_plusplus,
     )
     from .datasets.loaders import (
@@ -121,7 +124,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES = {
-    "pixelmeans.cluster.estimators": ("KMeans", "MiniBatchKMeans", "kmeans_plusplus"),
+    "pixelmeans.cluster.estimators": ("KMeans", "MiniBatchKMeans", "k_means",
+                                       "kmeans_plusplus"),
     "pixelmeans.datasets.loaders": ("Dataset", "load_dataset", "load_mnist"),
     "pixelmeans.datasets.report": ("DatasetReport", "cluster_dataset"),
     "pixelmeans.image.histogram": ("ColorHistogram", "color_histogram"),
@@ -167,6 +171,7 @@ __all__ = [
     "compression_sweep",
     "elbow_curve",
     "extract_palette",
+    "k_means",
     "kmeans_plusplus",
     "load_dataset",
     "load_image",

@@ -1,12 +1,15 @@
 """Computational kernels shared by every K-means algorithm.
 
 These functions assume clean input: ``X`` is a C-contiguous float32 or float64 ``(n, d)``
-array, ``centers`` has the same dtype, ``weights`` is a float array of length ``n`` and labels
+array or a CSR matrix of that dtype (see :mod:`.sparse`), ``centers`` is a dense array of
+the same dtype, ``weights`` is a float array of length ``n`` and labels
 are ``int32``. Validation happens once, at the public boundary (an estimator, or the task
 that built the array).
 
 Rows are processed in chunks whose size depends only on ``k``, ``d`` and the dtype (never on
 ``n``), so temporary memory stays bounded and results do not depend on the number of rows.
+For a sparse ``X``, ``d`` is the stored values of an average row (:func:`.sparse.row_width`)
+and no kernel densifies more than a chunk's worth of rows.
 """
 
 from __future__ import annotations
@@ -14,6 +17,16 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+
+from .sparse import (
+    dense_rows,
+    is_sparse,
+    row_width,
+    sparse_cluster_sums,
+    sparse_row_norms_sq,
+    sparse_sq_distances_to_own,
+    sparse_weighted_moments,
+)
 
 # Temporary memory one chunk may use, in bytes. Tests lower it to exercise chunking.
 CHUNK_BYTES = 1 << 25
@@ -31,8 +44,15 @@ def chunks(n_samples: int, size: int):
         yield slice(start, min(start + size, n_samples))
 
 
-def row_norms_sq(X: np.ndarray) -> np.ndarray:
+def rows_chunk(X, n_clusters: int) -> int:
+    """:func:`chunk_rows` for ``X`` (dense or sparse) and ``n_clusters`` centres."""
+    return chunk_rows(n_clusters, row_width(X), X.dtype.itemsize)
+
+
+def row_norms_sq(X) -> np.ndarray:
     """Squared Euclidean norm of each row, in ``X``'s dtype."""
+    if is_sparse(X):
+        return sparse_row_norms_sq(X)
     return np.einsum("ij,ij->i", X, X)
 
 
@@ -43,6 +63,8 @@ def _shifted_block(Xc, centers_m2, c_sq):
     the block; the argmin over a row does not need ``|x|²`` (scikit-learn drops it too).
     """
     block = Xc @ centers_m2.T
+    if not isinstance(block, np.ndarray):  # a sparse chunk's product may be np.matrix
+        block = np.asarray(block)
     block += c_sq
     return block
 
@@ -74,7 +96,7 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     runner_up = np.empty(n if second else 0, dtype=X.dtype)
     distances = np.empty((n if everything else 0, k), dtype=X.dtype)
     sums = np.zeros((k, X.shape[1]))
-    size = chunk_rows(k, X.shape[1], X.itemsize)
+    size = rows_chunk(X, k)
     for rows in chunks(n, size):
         Xc, xc_sq = X[rows], x_sq[rows]
         block = _shifted_block(Xc, centers_m2, c_sq)
@@ -128,6 +150,9 @@ def _add_chunk_sums(sums, labels, weights, Xc):
     Either way the summation order is fixed for a given chunk.
     """
     k, d = sums.shape
+    if is_sparse(Xc):
+        sums += sparse_cluster_sums(Xc, labels, weights, k)
+        return
     if d <= BINCOUNT_FEATURES:
         for j in range(d):
             sums[:, j] += np.bincount(labels, weights=weights * Xc[:, j], minlength=k)
@@ -142,7 +167,7 @@ def cluster_sums(X, labels, weights, n_clusters):
     pass in :func:`assign`, so both sum in the same order and give identical bits.
     """
     sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
-    for rows in chunks(X.shape[0], chunk_rows(n_clusters, X.shape[1], X.itemsize)):
+    for rows in chunks(X.shape[0], rows_chunk(X, n_clusters)):
         _add_chunk_sums(sums, labels[rows], weights[rows], X[rows])
     return sums, np.bincount(labels, weights=weights, minlength=n_clusters)
 
@@ -156,7 +181,7 @@ def move_rows(X, weights, rows, old, new, sums, totals):
     if rows.size == 0:
         return
     w = weights[rows]
-    for part in chunks(rows.size, max(1024, CHUNK_BYTES // (8 * X.shape[1]))):
+    for part in chunks(rows.size, max(1024, CHUNK_BYTES // (8 * row_width(X)))):
         Xr = X[rows[part]]
         _add_chunk_sums(sums, new[part], w[part], Xr)
         _add_chunk_sums(sums, old[part], -w[part], Xr)
@@ -168,19 +193,24 @@ def relocate_empty(X, weights, labels, dist_sq, sums, totals):
     """Move each empty cluster onto one of the points farthest from its centre (in place).
 
     The chosen points are taken out of their old clusters' sums, as scikit-learn does, so
-    that the new centres stay the exact means of a labelling.
+    that the new centres stay the exact means of a labelling. Only points away from their
+    centre are taken (moving a point that sits on its centre lowers nothing): when the data
+    has fewer distinct points than clusters, the clusters left over stay empty, keep their
+    centres, and K-means can converge.
     """
     empty = np.flatnonzero(totals == 0)
+    empty = empty[: np.count_nonzero(dist_sq > 0)]
     if empty.size == 0:
         return 0
     far = np.argpartition(-dist_sq, empty.size - 1)[: empty.size]
     far = far[np.argsort(-dist_sq[far], kind="stable")]
     for cluster, point in zip(empty, far, strict=True):
         old = labels[point]
+        row = dense_rows(X, int(point))[0].astype(np.float64)
         if totals[old] > weights[point]:
-            sums[old] -= X[point] * weights[point]
+            sums[old] -= row * weights[point]
             totals[old] -= weights[point]
-        sums[cluster] = X[point] * weights[point]
+        sums[cluster] = row * weights[point]
         totals[cluster] = weights[point]
     return int(empty.size)
 
@@ -196,6 +226,12 @@ def means(sums, totals, previous):
 def inertia(X, labels, centers, weights):
     """Weighted sum of squared distances of rows to their centres, computed by differences."""
     total = 0.0
+    if is_sparse(X):  # by the expanded formula over the stored values, as scikit-learn
+        for rows in chunks(X.shape[0], rows_chunk(X, 1)):
+            Xc = X[rows]
+            sq = sparse_sq_distances_to_own(Xc, row_norms_sq(Xc), centers, labels[rows])
+            total += float(sq @ weights[rows])
+        return total
     size = chunk_rows(1, X.shape[1], X.itemsize)
     for rows in chunks(X.shape[0], size):
         diff = X[rows] - centers[labels[rows]]
@@ -211,6 +247,10 @@ def weighted_tolerance(X, weights, tol):
     if tol == 0:
         return 0.0
     total = float(weights.sum())
+    if is_sparse(X):  # E[x²] − E[x]², from one pass over the stored values
+        sums, squares = sparse_weighted_moments(X, weights)
+        mean = sums / total
+        return float(np.mean(np.maximum(squares / total - mean * mean, 0.0)) * tol)
     size = chunk_rows(1, X.shape[1], X.itemsize)
     w = weights.astype(X.dtype)
     mean = sum(w[rows] @ X[rows] for rows in chunks(len(X), size)).astype(np.float64) / total
@@ -218,3 +258,27 @@ def weighted_tolerance(X, weights, tol):
     squares = sum((w[rows] @ (X[rows] - center) ** 2).astype(np.float64)
                   for rows in chunks(len(X), size))
     return float(np.mean(squares / total) * tol)
+
+
+def all_distances_sq(X, x_sq, centers) -> np.ndarray:
+    """Squared distances ``(n, k)`` of every row to every centre, in ``X``'s dtype.
+
+    The expanded formula errs by up to a few ulps of ``max(|x|², |c|²)``; entries it cannot
+    tell from zero are computed again from differences, so a row equal to a centre is at
+    exactly 0 from it (and near rows are as precise as the dtype allows).
+    """
+    distances = assign(X, x_sq, centers, everything=True).distances
+    assert distances is not None  # asked for with everything=True
+    if distances.size == 0:
+        return distances
+    eps = float(np.finfo(X.dtype).eps)
+    c_sq = row_norms_sq(centers).astype(np.float64)
+    scale = 4.0 * (X.shape[1] + 3) * eps
+    for rows in chunks(X.shape[0], rows_chunk(X, centers.shape[0])):
+        block = distances[rows]
+        limit = scale * np.maximum(x_sq[rows].astype(np.float64)[:, None], c_sq[None, :])
+        near_rows, near_cols = np.nonzero(block <= limit)
+        if near_rows.size:
+            diff = dense_rows(X, near_rows + rows.start) - centers[near_cols]
+            block[near_rows, near_cols] = np.einsum("ij,ij->i", diff, diff)
+    return distances

@@ -9,14 +9,27 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
 from ...errors import InvalidParameterError
+from ..core.sparse import is_sparse
 
 FLOATS = [np.float64, np.float32]
 
 
-def check_data(X, owner: str) -> np.ndarray:
-    """Return ``X`` as a C-contiguous float32/float64 2-D array (float32 stays float32)."""
-    return check_array(X, dtype=FLOATS, order="C", accept_large_sparse=False,
-                       input_name="X", estimator=owner)
+def as_engine_input(X):
+    """A checked ``X`` as the engine takes it: dense arrays as they are, any sparse
+    matrix or array as a ``scipy.sparse.csr_matrix`` sharing its (CSR) buffers."""
+    if not is_sparse(X):
+        return X
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(X)
+
+
+def check_data(X, owner: str):
+    """Return ``X`` as a C-contiguous float32/float64 2-D array, or a CSR matrix of that
+    dtype (float32 stays float32)."""
+    return as_engine_input(check_array(X, accept_sparse="csr", dtype=FLOATS, order="C",
+                                       accept_large_sparse=False, input_name="X",
+                                       estimator=owner))
 
 
 def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
@@ -50,12 +63,14 @@ def check_n_clusters(n_clusters: int, n_samples: int, owner: str) -> None:
         raise InvalidParameterError(msg)
 
 
-def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int, owner: str) -> None:
-    """Warn when fewer distinct clusters than asked were found (duplicate points)."""
+def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int) -> None:
+    """Warn (scikit-learn's ConvergenceWarning, in its words) when the labels use fewer
+    clusters than asked: full-batch K-means relocates empty clusters, so this happens only
+    when the data has fewer distinct points than clusters."""
     found = np.unique(labels).size
     if found < n_clusters:
         warnings.warn(
-            f"{owner}: found {found} distinct clusters, fewer than n_clusters={n_clusters}; "
-            "the data has fewer distinct points than clusters.",
+            f"Number of distinct clusters ({found}) found smaller than "
+            f"n_clusters ({n_clusters}). Possibly due to duplicate points in X.",
             ConvergenceWarning, stacklevel=3,
         )
