@@ -8,6 +8,7 @@ Every error the library raises on purpose derives from :class:`PixelmeansError`,
     ├── ImageReadError              (also an OSError)     a source that cannot be read as an image
     │   └── ImageTooLargeError                            an image over the pixel limit
     ├── DatasetError                (also a ValueError)   a data set file is unusable
+    ├── InvalidDataError            (also a ValueError)   an array given to cluster is unusable
     ├── OutputError                 (also an OSError)     an output cannot be written
     │   └── OutputExistsError       (also a FileExistsError) an output file is there already
     └── MissingDependencyError      (also an ImportError) an optional extra is not installed
@@ -21,6 +22,7 @@ __all__ = [
     "DatasetError",
     "ImageReadError",
     "ImageTooLargeError",
+    "InvalidDataError",
     "InvalidParameterError",
     "MissingDependencyError",
     "OutputError",
@@ -47,6 +49,10 @@ class ImageTooLargeError(ImageReadError):
 
 class DatasetError(PixelmeansError, ValueError):
     """A data set file is missing, corrupt or inconsistent."""
+
+
+class InvalidDataError(PixelmeansError, ValueError):
+    """An array given to the engine is unusable (NaN or infinity, no rows, wrong shape)."""
 
 
 class OutputError(PixelmeansError, OSError):

@@ -29,7 +29,7 @@ from ..core.kernels import all_distances_sq, assign, inertia, row_norms_sq
 from ..core.minibatch import seed_on_sample
 from ..core.seeding import as_random_state, initial_centers, is_explicit
 from ..dask import is_dask_collection
-from .validation import FLOATS, as_engine_input, check_n_clusters, check_weights
+from .validation import FLOATS, as_engine_input, check_n_clusters, check_weights, checked
 
 
 class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -52,8 +52,9 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def _check_fit_data(self, X, sample_weight, *, reset=True):
         self._validate_params()
-        X = as_engine_input(validate_data(self, X, accept_sparse="csr", dtype=FLOATS,
-                                          order="C", accept_large_sparse=False, reset=reset))
+        X = as_engine_input(checked(validate_data, self, X, accept_sparse="csr",
+                                    dtype=FLOATS, order="C", accept_large_sparse=False,
+                                    reset=reset))
         weights = check_weights(sample_weight, X)
         if reset:  # partial_fit's later batches may be smaller than n_clusters
             check_n_clusters(self.n_clusters, X.shape[0], type(self).__name__)
@@ -61,9 +62,9 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def _check_test_data(self, X):
         check_is_fitted(self)
-        return as_engine_input(validate_data(self, X, accept_sparse="csr", dtype=FLOATS,
-                                             order="C", accept_large_sparse=False,
-                                             reset=False))
+        return as_engine_input(checked(validate_data, self, X, accept_sparse="csr",
+                                       dtype=FLOATS, order="C", accept_large_sparse=False,
+                                       reset=False))
 
     def _resolve_n_init(self, default: int) -> int:
         """Seeded runs to make, by scikit-learn's rule, kept in ``_n_init``.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
-from ...errors import InvalidParameterError
+from ...errors import InvalidDataError, InvalidParameterError, PixelmeansError
 from ..core.sparse import is_sparse
 
 FLOATS = [np.float64, np.float32]
@@ -24,12 +26,24 @@ def as_engine_input(X):
     return sp.csr_matrix(X)
 
 
+def checked(check: Callable[..., Any], *args, **kwargs) -> Any:
+    """``check(*args, **kwargs)`` (scikit-learn's array checks), with the ValueError it
+    raises for unusable data (NaN, infinity, no rows, wrong number of features) turned into
+    :class:`~pixelmeans.errors.InvalidDataError`, which is still a ValueError."""
+    try:
+        return check(*args, **kwargs)
+    except PixelmeansError:
+        raise
+    except ValueError as exc:
+        raise InvalidDataError(str(exc)) from exc
+
+
 def check_data(X, owner: str):
     """Return ``X`` as a C-contiguous float32/float64 2-D array, or a CSR matrix of that
     dtype (float32 stays float32)."""
-    return as_engine_input(check_array(X, accept_sparse="csr", dtype=FLOATS, order="C",
-                                       accept_large_sparse=False, input_name="X",
-                                       estimator=owner))
+    return as_engine_input(checked(check_array, X, accept_sparse="csr", dtype=FLOATS,
+                                   order="C", accept_large_sparse=False, input_name="X",
+                                   estimator=owner))
 
 
 def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
@@ -40,9 +54,9 @@ def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
     if np.isscalar(sample_weight):
         weights = np.full(n, sample_weight, dtype=np.float64)
     else:
-        weights = check_array(
-            sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight",
-            ensure_min_samples=0,
+        weights = checked(
+            check_array, sample_weight, ensure_2d=False, dtype=np.float64,
+            input_name="sample_weight", ensure_min_samples=0,
         ).astype(np.float64, copy=True)
     if weights.ndim != 1 or weights.shape[0] != n:
         msg = f"sample_weight.shape == {weights.shape}, expected ({n},)!"
