@@ -56,15 +56,41 @@ def row_norms_sq(X) -> np.ndarray:
     return np.einsum("ij,ij->i", X, X)
 
 
+# OpenBLAS runs a product of at most this many multiply-adds (m·n·k) on one thread, and
+# larger ones on all threads. Waking the threads costs a fixed time per call: on a shared
+# 2-core machine, 2.7 ms for digits' 1797×64 by 64×10 product against 0.23 ms for the same
+# product in 5 single-threaded pieces. Products up to SPLIT_MACS are therefore made in
+# single-threaded pieces of rows (each row's result is the same either way); larger ones
+# in one call, where the threads pay for themselves.
+SINGLE_THREAD_MACS = 1 << 18
+SPLIT_MACS = 1 << 23
+
+
+def row_product(A, B):
+    """``A @ B`` for a dense ``A`` (rows) and ``B``, in single-threaded pieces of rows when
+    the product is too small for BLAS threads to pay (see :data:`SPLIT_MACS`)."""
+    m, inner = A.shape
+    n = B.shape[1]
+    macs = m * inner * n
+    if macs <= SINGLE_THREAD_MACS or macs > SPLIT_MACS:
+        return A @ B
+    step = max(1, SINGLE_THREAD_MACS // max(1, inner * n))
+    out = np.empty((m, n), dtype=np.result_type(A.dtype, B.dtype))
+    for start in range(0, m, step):
+        np.matmul(A[start : start + step], B, out=out[start : start + step])
+    return out
+
+
 def _shifted_block(Xc, centers_m2, c_sq):
     """``|c|² − 2x·c`` for a chunk: squared distances less the per-row constant ``|x|²``.
 
     ``centers_m2`` is ``-2 * centers`` (an exact scaling), so one GEMM and one pass make
     the block; the argmin over a row does not need ``|x|²`` (scikit-learn drops it too).
     """
-    block = Xc @ centers_m2.T
-    if not isinstance(block, np.ndarray):  # a sparse chunk's product may be np.matrix
-        block = np.asarray(block)
+    if is_sparse(Xc):
+        block = np.asarray(Xc @ centers_m2.T)  # a sparse chunk's product may be np.matrix
+    else:
+        block = row_product(Xc, centers_m2.T)
     block += c_sq
     return block
 
@@ -157,7 +183,8 @@ def _add_chunk_sums(sums, labels, weights, Xc):
         for j in range(d):
             sums[:, j] += np.bincount(labels, weights=weights * Xc[:, j], minlength=k)
         return
-    sums += _indicator(labels, weights, k, Xc.dtype) @ Xc
+    indicator = _indicator(labels, weights, k, Xc.dtype)
+    sums += row_product(indicator, Xc) if isinstance(indicator, np.ndarray) else indicator @ Xc
 
 
 def cluster_sums(X, labels, weights, n_clusters):
