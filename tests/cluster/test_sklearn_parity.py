@@ -61,6 +61,10 @@ def test_minibatch_verbose_reports_seeding_steps_and_why_it_stopped(capsys):
     assert len(re.findall(r"^Minibatch step \d+/\d+: mean batch inertia", out, re.M)) == \
         km.n_steps_
     assert re.search(r"Converged \(lack of improvement in inertia\) at step", out)
+    # 20 centres on 50 rows per batch: under-used centres are moved, and said to be
+    MiniBatchKMeans(20, batch_size=50, verbose=1, random_state=0).fit(X)
+    assert re.search(r"^\[MiniBatchKMeans\] Reassigning \d+ cluster centers\.$",
+                     capsys.readouterr().out, re.M)
 
 
 def test_copy_x_false_leaves_x_untouched_and_changes_nothing(blobs):
@@ -134,6 +138,15 @@ def test_small_init_size_warns_and_seeds_on_three_rows_per_cluster(blobs):
     with pytest.warns(RuntimeWarning, match="init_size=10 should be larger"):
         theirs = sklearn.cluster.MiniBatchKMeans(20, init_size=10, random_state=0).fit(X)
     assert ours._init_size == theirs._init_size == 60
+    rows_seen = []
+
+    def init(data, k, random_state):  # sees the rows the seeding is drawn from
+        rows_seen.append(data.shape[0])
+        return data[:k]
+
+    with pytest.warns(RuntimeWarning, match="init_size=10 should be larger"):
+        MiniBatchKMeans(20, init=init, n_init=1, init_size=10, random_state=0).fit(X)
+    assert rows_seen == [60]
 
 
 def test_transform_puts_each_centre_at_exactly_zero_from_itself():

@@ -34,7 +34,8 @@ class WeightedSampler:
         return np.minimum(np.searchsorted(self.cumulative, targets, side="right"), self.n - 1)
 
 
-def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reassign):
+def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reassign,
+                   log=None):
     """Move centres towards one batch (in place); return the batch's summed inertia and shift.
 
     Each centre moves to the weighted mean of its previous position (weighted by all the
@@ -51,22 +52,26 @@ def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reas
     new[hit] = (old[hit] * counts[hit, None] + sums[hit]) / grown[:, None]
     counts[hit] = grown
     if reassign and reassignment_ratio > 0:
-        _reassign_small(Xb, new, counts, rng, reassignment_ratio)
+        moved = _reassign_small(Xb, new, counts, rng, reassignment_ratio)
+        if moved and log is not None:
+            log(f"[MiniBatchKMeans] Reassigning {moved} cluster centers.")
     centers[...] = new
     return float(dist_sq @ wb), float(np.sum((new - old) ** 2))
 
 
-def _reassign_small(Xb, centers, counts, rng, ratio):
-    """Send under-used centres to random batch rows (scikit-learn's rule)."""
+def _reassign_small(Xb, centers, counts, rng, ratio) -> int:
+    """Send under-used centres to random batch rows (scikit-learn's rule); return how many
+    were moved."""
     small = counts < ratio * counts.max()
     if small.sum() > 0.5 * Xb.shape[0]:
         small[np.argsort(counts, kind="stable")[int(0.5 * Xb.shape[0]) :]] = False
     n_small = int(small.sum())
     if n_small == 0 or n_small == counts.size:
-        return
+        return 0
     picks = rng.choice(Xb.shape[0], size=n_small, replace=False)
     centers[small] = dense_rows(Xb, picks)
     counts[small] = counts[~small].min()
+    return n_small
 
 
 def auto_seedings(init) -> int:
@@ -135,7 +140,7 @@ def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng, log=None)
             since_reassign = 0
         batch_inertia, shift = minibatch_step(X[idx], x_sq[idx], ones, centers, counts, rng,
                                               options["reassignment_ratio"],
-                                              reassign and step > 1)
+                                              reassign and step > 1, log)
         if step == 1:
             if log is not None:
                 log(f"Minibatch step {step}/{n_steps}: mean batch inertia: "

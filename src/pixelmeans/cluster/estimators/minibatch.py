@@ -187,7 +187,7 @@ class MiniBatchKMeans(BaseKMeans):
         if reassign:
             self._since_reassign = 0
         minibatch_step(X, x_sq, weights, self.cluster_centers_, self._counts, self._rng,
-                       self.reassignment_ratio, reassign and not first)
+                       self.reassignment_ratio, reassign and not first, self._log())
         self.n_steps_ += 1
         self.n_iter_ = self.n_steps_
         if self.compute_labels:
