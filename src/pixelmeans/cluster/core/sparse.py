@@ -26,6 +26,8 @@ def is_sparse(X) -> bool:
     >>> is_sparse(np.zeros((2, 2)))
     False
     """
+    if type(X) is np.ndarray:  # the common case, asked in every kernel call
+        return False
     sp = sys.modules.get("scipy.sparse")
     return sp is not None and bool(sp.issparse(X))
 
