@@ -146,3 +146,23 @@ def test_a_huge_sparse_matrix_is_never_densified():
         tracemalloc.stop()
     assert km.cluster_centers_.shape == (4, d) and km.cluster_centers_.dtype == np.float32
     assert peak < 200 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+def test_transform_of_sparse_rows_at_the_centres_stays_sparse():
+    # 40,000 rows equal to the 2 centres, 200,000 features: every distance to the own
+    # centre is "near zero" and computed again, over the stored values only.
+    rng = np.random.RandomState(1)
+    d = 200_000
+    two = sp.csr_matrix((rng.uniform(1, 2, 6), ([0, 0, 0, 1, 1, 1], rng.choice(d, 6, False))),
+                        shape=(2, d))
+    S = sp.csr_matrix(sp.vstack([two] * 20_000))
+    km = KMeans(2, init=two.toarray(), n_init=1, max_iter=1).fit(S)
+    tracemalloc.start()
+    try:
+        distances = km.transform(S)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    expected = np.sqrt(((two.toarray()[:, None] - two.toarray()[None]) ** 2).sum(axis=2))
+    np.testing.assert_allclose(distances, np.tile(expected, (20_000, 1)), atol=1e-6)
+    assert peak < 100 * 2**20, f"peak {peak / 2**20:.0f} MiB"

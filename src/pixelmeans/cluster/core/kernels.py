@@ -326,8 +326,9 @@ def all_distances_sq(X, x_sq, centers) -> np.ndarray:
     """Squared distances ``(n, k)`` of every row to every centre, in ``X``'s dtype.
 
     The expanded formula errs by up to a few ulps of ``max(|x|², |c|²)``; entries it cannot
-    tell from zero are computed again from differences, so a row equal to a centre is at
-    exactly 0 from it (and near rows are as precise as the dtype allows).
+    tell from zero are computed again from differences, so a dense row equal to a centre is
+    at exactly 0 from it (and near rows are as precise as the dtype allows). Sparse rows
+    are computed again over their stored values in float64 (never densified).
     """
     distances = assign(X, x_sq, centers, everything=True).distances
     assert distances is not None  # asked for with everything=True
@@ -340,7 +341,13 @@ def all_distances_sq(X, x_sq, centers) -> np.ndarray:
         block = distances[rows]
         limit = scale * np.maximum(x_sq[rows].astype(np.float64)[:, None], c_sq[None, :])
         near_rows, near_cols = np.nonzero(block <= limit)
-        if near_rows.size:
-            diff = dense_rows(X, near_rows + rows.start) - centers[near_cols]
-            block[near_rows, near_cols] = np.einsum("ij,ij->i", diff, diff)
+        if is_sparse(X):  # over the stored values, in float64: O(nnz), never a dense row
+            Xn = X[near_rows + rows.start]
+            block[near_rows, near_cols] = sparse_sq_distances_to_own(
+                Xn, row_norms_sq(Xn), centers, near_cols)
+            continue
+        for part in chunks(near_rows.size, max(1, CHUNK_BYTES // (8 * X.shape[1]))):
+            at, to = near_rows[part], near_cols[part]
+            diff = X[at + rows.start] - centers[to]
+            block[at, to] = np.einsum("ij,ij->i", diff, diff)
     return distances
