@@ -19,6 +19,7 @@ from common import fmt_s, header, load_mnist_pixels, photo, table, timed, write_
 from sklearn.cluster import KMeans as SKKMeans
 from sklearn.cluster import MiniBatchKMeans as SKMiniBatch
 from sklearn.datasets import load_digits, make_blobs
+from threadpoolctl import threadpool_limits
 
 from pixelmeans import KMeans, MiniBatchKMeans
 from pixelmeans.cluster.core.kernels import assign, inertia, row_norms_sq
@@ -85,13 +86,10 @@ def compare(X, k, seeds, ours_factory, theirs_factory):
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip MNIST")
-    args = parser.parse_args()
-    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+def run_rows(quick: bool):
+    """The KMeans and MiniBatchKMeans rows of every data set, as a pair of lists."""
     full_rows, mini_rows = [], []
-    for name, X, k, seeds in datasets(args.quick):
+    for name, X, k, seeds in datasets(quick):
         print(f"{name}, k={k} ...", flush=True)
         row = compare(X, k, seeds, lambda s, k=k: KMeans(k, random_state=s),
                       lambda s, k=k: SKKMeans(k, n_init=1, random_state=s))
@@ -101,6 +99,20 @@ def main() -> None:
                       lambda s, k=k: SKMiniBatch(k, batch_size=1024, n_init=1,
                                                  random_state=s))
         mini_rows.append({"data": name, "k": k, **row})
+    return full_rows, mini_rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip MNIST")
+    args = parser.parse_args()
+    load = os.getloadavg()[0]  # the machine is shared: say how busy it was
+    full_rows, mini_rows = run_rows(args.quick)
+    # scikit-learn's OpenMP threads and both libraries' BLAS threads suffer differently
+    # from other jobs on the machine: the same comparison with one thread each.
+    print("again, one thread each ...", flush=True)
+    with threadpool_limits(limits=1):
+        full_one, mini_one = run_rows(args.quick)
     columns = ["data", "k", "scikit-learn s", "pixelmeans s", "time ratio",
                "inertia vs sklearn", "seeds"]
     body = "\n\n".join([
@@ -112,9 +124,13 @@ def main() -> None:
         "faster. The sparse row is a seeded synthetic TF-IDF-like matrix with 20 topics "
         "(`sparse_documents`), given to both as CSR. Load average when the run started: "
         f"{load:.1f} on {os.cpu_count()} cores (other jobs share the machine; compare the "
-        "ratios, which come from alternating runs, rather than the seconds).",
+        "ratios, which come from alternating runs, rather than the seconds). On a busy "
+        "machine scikit-learn's OpenMP threads lose more than our BLAS calls, so the last "
+        "two tables repeat the comparison with BLAS and OpenMP limited to one thread each.",
         "### KMeans", table(full_rows, columns),
         "### MiniBatchKMeans (batch_size=1024)", table(mini_rows, columns),
+        "### KMeans, one thread each", table(full_one, columns),
+        "### MiniBatchKMeans (batch_size=1024), one thread each", table(mini_one, columns),
     ])
     write_section("kmeans", body)
 

@@ -27,6 +27,7 @@ from .sparse import (
     sparse_row_norms_sq,
     sparse_sq_distances_to_own,
     sparse_weighted_moments,
+    take_rows,
 )
 
 # Temporary memory one chunk may use, in bytes. Tests lower it to exercise chunking.
@@ -154,7 +155,7 @@ def assign(X, x_sq, centers, *, second=False, weights=None, everything=False) ->
     sums = np.zeros((k, X.shape[1]))
     size = rows_chunk(X, k)
     for rows in chunks(n, size):
-        Xc, xc_sq = X[rows], x_sq[rows]
+        Xc, xc_sq = take_rows(X, rows), x_sq[rows]
         block = _shifted_block(Xc, centers_m2, c_sq)
         lab = block.argmin(axis=1).astype(np.int32)
         index = np.arange(lab.size)
@@ -226,7 +227,7 @@ def cluster_sums(X, labels, weights, n_clusters):
     """
     sums = np.zeros((n_clusters, X.shape[1]), dtype=np.float64)
     for rows in chunks(X.shape[0], rows_chunk(X, n_clusters)):
-        _add_chunk_sums(sums, labels[rows], weights[rows], X[rows])
+        _add_chunk_sums(sums, labels[rows], weights[rows], take_rows(X, rows))
     return sums, np.bincount(labels, weights=weights, minlength=n_clusters)
 
 
@@ -286,7 +287,7 @@ def inertia(X, labels, centers, weights):
     total = 0.0
     if is_sparse(X):  # by the expanded formula over the stored values, as scikit-learn
         for rows in chunks(X.shape[0], rows_chunk(X, 1)):
-            Xc = X[rows]
+            Xc = take_rows(X, rows)
             sq = sparse_sq_distances_to_own(Xc, row_norms_sq(Xc), centers, labels[rows])
             total += float(sq @ weights[rows])
         return total
