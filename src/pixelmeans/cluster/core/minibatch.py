@@ -45,33 +45,41 @@ def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reas
     """
     step = assign(Xb, xb_sq, centers, weights=wb)
     dist_sq, sums, totals = step.best, step.sums, step.totals
-    old = centers.astype(np.float64)
-    hit = totals > 0
+    # Only the centres the batch hit (and those reassigned) move: work on their rows, not on
+    # all k×d values (wide or sparse data have many).
+    hit = np.flatnonzero(totals > 0)
+    old = centers[hit].astype(np.float64)
     grown = counts[hit] + totals[hit]
-    new = old.copy()
-    new[hit] = (old[hit] * counts[hit, None] + sums[hit]) / grown[:, None]
+    new = (old * counts[hit, None] + sums[hit]) / grown[:, None]
     counts[hit] = grown
-    if reassign and reassignment_ratio > 0:
-        moved = _reassign_small(Xb, new, counts, rng, reassignment_ratio)
-        if moved and log is not None:
-            log(f"[MiniBatchKMeans] Reassigning {moved} cluster centers.")
-    centers[...] = new
-    return float(dist_sq @ wb), float(np.sum((new - old) ** 2))
+    moved_sq = np.zeros(counts.size)
+    moved_sq[hit] = np.einsum("ij,ij->i", new - old, new - old)
+    small = _small_centres(counts, Xb.shape[0], reassignment_ratio) if reassign else None
+    before = None if small is None else centers[small].astype(np.float64)
+    centers[hit] = new
+    if small is not None and before is not None:
+        picks = rng.choice(Xb.shape[0], size=small.size, replace=False)
+        centers[small] = dense_rows(Xb, picks)
+        counts[small] = np.delete(counts, small).min()
+        moved = centers[small].astype(np.float64) - before
+        moved_sq[small] = np.einsum("ij,ij->i", moved, moved)
+        if log is not None:
+            log(f"[MiniBatchKMeans] Reassigning {small.size} cluster centers.")
+    return float(dist_sq @ wb), float(moved_sq.sum())
 
 
-def _reassign_small(Xb, centers, counts, rng, ratio) -> int:
-    """Send under-used centres to random batch rows (scikit-learn's rule); return how many
-    were moved."""
+def _small_centres(counts, batch_rows, ratio):
+    """The under-used centres to send to random batch rows (scikit-learn's rule: less than
+    ``ratio`` of the heaviest centre's weight, at most half the batch), or None."""
+    if ratio <= 0:
+        return None
     small = counts < ratio * counts.max()
-    if small.sum() > 0.5 * Xb.shape[0]:
-        small[np.argsort(counts, kind="stable")[int(0.5 * Xb.shape[0]) :]] = False
+    if small.sum() > 0.5 * batch_rows:
+        small[np.argsort(counts, kind="stable")[int(0.5 * batch_rows) :]] = False
     n_small = int(small.sum())
     if n_small == 0 or n_small == counts.size:
-        return 0
-    picks = rng.choice(Xb.shape[0], size=n_small, replace=False)
-    centers[small] = dense_rows(Xb, picks)
-    counts[small] = counts[~small].min()
-    return n_small
+        return None
+    return np.flatnonzero(small)
 
 
 def auto_seedings(init) -> int:
