@@ -28,6 +28,7 @@ from .errors import (
     DatasetError,
     ImageReadError,
     ImageTooLargeError,
+    InvalidDataError,
     InvalidImageError,
     InvalidParameterError,
     MissingDependencyError,
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
     )
     from .cluster.estimators import (
         MiniBatchKMeans as MiniBatchKMeans,
+    )
+    from .cluster.estimators import (
+        k_means as k_means,
     )
     from .cluster.estimators import (
         kmeans_plusplus as kmeans_plusplus,
@@ -122,7 +126,8 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 _HOMES = {
-    "pixelmeans.cluster.estimators": ("KMeans", "MiniBatchKMeans", "kmeans_plusplus"),
+    "pixelmeans.cluster.estimators": ("KMeans", "MiniBatchKMeans", "k_means",
+                                       "kmeans_plusplus"),
     "pixelmeans.datasets.loaders": ("Dataset", "load_dataset", "load_mnist"),
     "pixelmeans.datasets.report": ("DatasetReport", "cluster_dataset"),
     "pixelmeans.image.histogram": ("ColorHistogram", "color_histogram"),
@@ -148,6 +153,7 @@ __all__ = [
     "ElbowCurve",
     "ImageReadError",
     "ImageTooLargeError",
+    "InvalidDataError",
     "InvalidImageError",
     "InvalidParameterError",
     "KMeans",
@@ -169,6 +175,7 @@ __all__ = [
     "compression_sweep",
     "elbow_curve",
     "extract_palette",
+    "k_means",
     "kmeans_plusplus",
     "load_dataset",
     "load_image",

@@ -9,6 +9,7 @@ Every error the library raises on purpose derives from :class:`PixelmeansError`,
     │   ├── ImageTooLargeError                            an image over the pixel limit
     │   └── InvalidImageError       (also a ValueError)   pixel data that is no image (NaN, empty)
     ├── DatasetError                (also a ValueError)   a data set file is unusable
+    ├── InvalidDataError            (also a ValueError)   an array given to cluster is unusable
     ├── OutputError                 (also an OSError)     an output cannot be written
     │   └── OutputExistsError       (also a FileExistsError) an output file is there already
     └── MissingDependencyError      (also an ImportError) an optional extra is not installed
@@ -22,6 +23,7 @@ __all__ = [
     "DatasetError",
     "ImageReadError",
     "ImageTooLargeError",
+    "InvalidDataError",
     "InvalidImageError",
     "InvalidParameterError",
     "MissingDependencyError",
@@ -55,6 +57,10 @@ class InvalidImageError(ImageReadError, ValueError):
 
 class DatasetError(PixelmeansError, ValueError):
     """A data set file is missing, corrupt or inconsistent."""
+
+
+class InvalidDataError(PixelmeansError, ValueError):
+    """An array given to the engine is unusable (NaN or infinity, no rows, wrong shape)."""
 
 
 class OutputError(PixelmeansError, OSError):

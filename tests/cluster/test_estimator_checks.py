@@ -13,6 +13,8 @@ from pixelmeans import KMeans, MiniBatchKMeans
 _WEIGHT_CHECK = {
     "check_sample_weight_equivalence_on_dense_data":
         "random seeding on weighted rows draws differently from repeated rows",
+    "check_sample_weight_equivalence_on_sparse_data":
+        "random seeding on weighted rows draws differently from repeated rows",
 }
 
 

@@ -59,6 +59,8 @@ def test_accelerated_equals_lloyd_exactly(accelerated, dtype, rng):
     assert a.n_iter_ == b.n_iter_
 
 
+# scikit-learn's warning for algorithm="elkan" with one cluster (the results are the same).
+@pytest.mark.filterwarnings("ignore:algorithm='elkan' doesn't make sense:RuntimeWarning")
 @settings(max_examples=25, deadline=None)
 @given(
     X=arrays(np.float64, st.tuples(st.integers(12, 80), st.integers(1, 4)),
@@ -192,7 +194,9 @@ def test_empty_cluster_is_relocated_not_clamped():
 
 def test_fewer_distinct_points_than_clusters_warns():
     X = np.array([[0.0, 0.0]] * 5 + [[1.0, 1.0]] * 5)
-    with pytest.warns(ConvergenceWarning, match="found 2 distinct clusters"):
+    match = (r"Number of distinct clusters \(2\) found smaller than n_clusters \(3\)\. "
+             r"Possibly due to duplicate points in X\.")
+    with pytest.warns(ConvergenceWarning, match=match):
         KMeans(3, random_state=0).fit(X)
 
 
@@ -225,8 +229,12 @@ def test_bad_parameters_have_clear_messages(params, pattern):
 def test_too_few_samples_and_bad_init_shape():
     with pytest.raises(ValueError, match=r"n_samples=3 should be >= n_clusters=5"):
         KMeans(5).fit(np.zeros((3, 2)))
-    with pytest.raises(ValueError, match=r"init has shape \(2, 2\); expected"):
+    with pytest.raises(ValueError, match=r"The shape of the initial centers \(2, 2\) does not "
+                                         r"match the number of clusters 3\."):
         KMeans(3, init=np.zeros((2, 2))).fit(np.zeros((10, 2)))
+    with pytest.raises(ValueError, match=r"The shape of the initial centers \(3, 1\) does not "
+                                         r"match the number of features of the data 2\."):
+        KMeans(3, init=np.zeros((3, 1))).fit(np.zeros((10, 2)))
     with pytest.raises(ValueError, match="sample_weight must be non-negative"):
         KMeans(2).fit(np.zeros((10, 2)), sample_weight=-np.ones(10))
 

@@ -5,7 +5,8 @@ It knows nothing about images. Three layers, each importing only the ones below 
 - :mod:`.core` — pure numpy (kernels, seeding, Lloyd and its exact accelerations);
 - :mod:`.dask` — the same kernels over the blocks of a Dask array;
 - :mod:`.estimators` — the scikit-learn compatible :class:`KMeans`,
-  :class:`MiniBatchKMeans` and :func:`kmeans_plusplus` (the only part importing scikit-learn).
+  :class:`MiniBatchKMeans`, :func:`k_means` and :func:`kmeans_plusplus` (the only part
+  importing scikit-learn).
 
 The public names are resolved on first use, so importing this package loads no
 scikit-learn.
@@ -24,10 +25,13 @@ if TYPE_CHECKING:
         MiniBatchKMeans as MiniBatchKMeans,
     )
     from .estimators import (
+        k_means as k_means,
+    )
+    from .estimators import (
         kmeans_plusplus as kmeans_plusplus,
     )
 
-__all__ = ["KMeans", "MiniBatchKMeans", "kmeans_plusplus"]
+__all__ = ["KMeans", "MiniBatchKMeans", "k_means", "kmeans_plusplus"]
 
 
 def __getattr__(name: str) -> Any:

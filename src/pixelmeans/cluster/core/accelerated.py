@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from .bounds import ElkanBounds, HamerlyBounds, Round, rounding_error, upper_from
-from .kernels import assign, chunk_rows, chunks, inertia
-from .lloyd import CenterUpdater, stop_reason
+from .kernels import assign, chunks, inertia, rows_chunk
+from .lloyd import CenterUpdater, report_stop, stop_reason
 
 # Cost of gathering and re-checking one suspect row, in units of one row-to-centre distance
 # inside a contiguous BLAS pass (measured on MNIST-like and pixel data).
@@ -31,7 +31,7 @@ def reassign_bounded(X, x_sq, centers, labels, upper, bounds):
     threshold = bounds.threshold(labels, now)
     suspects = np.flatnonzero(upper >= threshold)  # equal proves nothing (a tie)
     k = centers.shape[0]
-    size = chunk_rows(k, X.shape[1], X.itemsize)
+    size = rows_chunk(X, k)
     sharper = [bounds.refine(suspects[part], threshold, now)
                for part in chunks(suspects.size, size)]
     if suspects.size:
@@ -50,7 +50,7 @@ def reassign_bounded(X, x_sq, centers, labels, upper, bounds):
     return None
 
 
-def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
+def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind, log=None):
     """The shared loop of both variants; same contract and results as :func:`lloyd.lloyd`."""
     delta = rounding_error(X, x_sq, centers)
     full = assign(X, x_sq, centers, second=True, everything=kind.needs_all_distances)
@@ -63,6 +63,8 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
     for n_iter in range(1, max_iter + 1):
         if n_iter > 1:
             full = reassign_bounded(X, x_sq, centers, labels, upper, bounds)
+        if log is not None:  # the inertia is not otherwise computed here
+            log(f"Iteration {n_iter - 1}, inertia {inertia(X, labels, centers, weights)}")
         new_centers = updater.update(labels, centers, None if full is None else full.best)
         moved = new_centers.astype(np.float64) - centers
         shift = np.sqrt(np.einsum("ij,ij->i", moved, moved))
@@ -72,6 +74,7 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
         changed = None if previous is None else int(np.count_nonzero(labels != previous))
         reason = stop_reason(changed, float(shift @ shift), tol)
         if reason is not None:
+            report_stop(log, n_iter - 1, reason, float(shift @ shift), tol)
             break
         previous = labels.copy()
     if reason != "labels":
@@ -79,11 +82,11 @@ def _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, kind):
     return labels, inertia(X, labels, centers, weights), centers, n_iter
 
 
-def hamerly(X, x_sq, weights, centers, max_iter, tol):
+def hamerly(X, x_sq, weights, centers, max_iter, tol, log=None):
     """Exact accelerated Lloyd with one lower bound per row (Hamerly)."""
-    return _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, HamerlyBounds)
+    return _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, HamerlyBounds, log)
 
 
-def elkan(X, x_sq, weights, centers, max_iter, tol):
+def elkan(X, x_sq, weights, centers, max_iter, tol, log=None):
     """Exact accelerated Lloyd with one lower bound per row and centre (Elkan)."""
-    return _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, ElkanBounds)
+    return _bounded_lloyd(X, x_sq, weights, centers, max_iter, tol, ElkanBounds, log)

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .kernels import assign
+from .sparse import is_sparse, sparse_sq_distances_to_own
 
 
 def rounding_error(X, x_sq, centers) -> float:
@@ -105,10 +106,15 @@ class HamerlyBounds:
         """Label ``rows`` as Lloyd would: tighten their upper bounds (the distance to the
         own centre), then compute all distances of the rows still unproved."""
         eps = float(np.finfo(X.dtype).eps)
-        diff = X[rows]
-        diff -= now.centers[labels[rows]]
-        # Computed from differences: relative error below (d + 2)·eps.
-        tight = np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1 + (X.shape[1] + 2) * eps)
+        if is_sparse(X):
+            # The expanded formula over the stored values, in float64: within ``delta``.
+            own = sparse_sq_distances_to_own(X[rows], x_sq[rows], now.centers, labels[rows])
+            tight = upper_from(own, now.delta).astype(upper.dtype)
+        else:
+            diff = X[rows]
+            diff -= now.centers[labels[rows]]
+            # Computed from differences: relative error below (d + 2)·eps.
+            tight = np.sqrt(np.einsum("ij,ij->i", diff, diff)) * (1 + (X.shape[1] + 2) * eps)
         upper[rows] = tight
         still = tight >= threshold[rows]  # a tie (0 = 0: a duplicate centre) is unproved
         if np.any(still):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .sparse import is_sparse
+
 MIN_ROWS = 50_000  # below this, collapsing does not pay for itself
 MAX_FEATURES = 8
 SAMPLE_ROWS = 10_000
@@ -66,6 +68,8 @@ def collapse_duplicates(X: np.ndarray, weights: np.ndarray):
     ([[0.0, 1.0], [2.0, 3.0]], [30000.0, 30000.0], True)
     """
     n, d = X.shape
+    if is_sparse(X):  # sparse data is wide; repeats are not worth looking for
+        return None
     if n < MIN_ROWS or d > MAX_FEATURES or _distinct_in_sample(X) > MAX_DISTINCT_SHARE:
         return None
     return merge_rows(X, weights)

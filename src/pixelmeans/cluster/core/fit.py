@@ -15,7 +15,7 @@ from .accelerated import elkan, hamerly
 from .duplicates import collapse_duplicates
 from .kernels import row_norms_sq, weighted_tolerance
 from .lloyd import lloyd
-from .seeding import as_random_state, initial_centers
+from .seeding import as_random_state, initial_centers, is_explicit
 
 ALGORITHMS = {"lloyd": lloyd, "hamerly": hamerly, "elkan": elkan}
 # How "auto" chooses, from measurements (benchmarks/RESULTS.md and the engine notes):
@@ -50,7 +50,7 @@ def choose_algorithm(name: str, X: np.ndarray, n_clusters: int):
     n, d = X.shape
     if n * n_clusters < SMALL_PROBLEM:
         return lloyd
-    fits = n * n_clusters * X.itemsize <= ELKAN_MAX_BYTES
+    fits = n * n_clusters * X.dtype.itemsize <= ELKAN_MAX_BYTES
     if d >= ELKAN_MIN_FEATURES and n_clusters >= ELKAN_MIN_CLUSTERS and fits:
         return elkan
     return hamerly
@@ -79,6 +79,7 @@ def fit_kmeans(
     algorithm: str = "auto",
     random_state=None,
     owner: str = "KMeans",
+    log: Callable[[str], None] | None = None,
 ) -> KMeansResult:
     """K-means with ``n_init`` seeded runs; the run with the lowest inertia is kept.
 
@@ -86,7 +87,9 @@ def fit_kmeans(
     ``n >= n_clusters``, finite; ``sample_weight`` float64 of length ``n``, non-negative
     with a positive sum (``None``: all ones). Parameters are those of
     :class:`pixelmeans.KMeans`; ``tol`` is scaled by the data's mean feature variance.
-    Repeated rows are clustered once, with their summed weight, when that pays.
+    Repeated rows are clustered once, with their summed weight, when that pays. Explicit
+    initial centres make one run whatever ``n_init`` (every run would be the same). ``log``,
+    when given, receives scikit-learn's verbose lines.
 
     Examples
     --------
@@ -106,9 +109,13 @@ def fit_kmeans(
 
     def one_run():
         centers = initial_centers(X, x_sq, weights, n_clusters, init, rng, owner)
-        return run(X, x_sq, weights, centers, max_iter, scaled_tol)
+        if log is None:
+            return run(X, x_sq, weights, centers, max_iter, scaled_tol)
+        log("Initialization complete")
+        return run(X, x_sq, weights, centers, max_iter, scaled_tol, log=log)
 
-    labels, inertia, centers, n_iter = best_of_runs(n_init, one_run)
+    labels, inertia, centers, n_iter = best_of_runs(1 if is_explicit(init) else n_init,
+                                                    one_run)
     if collapsed is not None:
         labels = labels[inverse]
     return KMeansResult(centers, labels, float(inertia), int(n_iter))

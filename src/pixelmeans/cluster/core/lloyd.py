@@ -71,24 +71,38 @@ def stop_reason(n_changed: int | None, shift: float, tol: float) -> str | None:
     return None
 
 
-def lloyd(X, x_sq, weights, centers, max_iter, tol):
+def report_stop(log, n_iter: int, reason: str | None, shift: float, tol: float) -> None:
+    """Say why iterations stopped, in scikit-learn's verbose wording (``log`` may be None)."""
+    if log is None:
+        return
+    if reason == "labels":
+        log(f"Converged at iteration {n_iter}: strict convergence.")
+    elif reason == "shift":
+        log(f"Converged at iteration {n_iter}: center shift {shift} within tolerance {tol}.")
+
+
+def lloyd(X, x_sq, weights, centers, max_iter, tol, log=None):
     """Run Lloyd iterations from ``centers``; return ``labels, inertia, centers, n_iter``.
 
     Stops by :func:`stop_reason`; unless the labels settled, a final assignment makes them
-    consistent with the returned centres.
+    consistent with the returned centres. ``log``, when given, receives a line per
+    iteration and one on convergence (scikit-learn's verbose output).
     """
     updater = CenterUpdater(X, x_sq, weights, centers.shape[0])
     previous = None
     reason = None
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):  # noqa: B007 - n_iter is returned
+    for n_iter in range(1, max_iter + 1):
         labels, dist_sq, *_ = assign(X, x_sq, centers)
+        if log is not None:
+            log(f"Iteration {n_iter - 1}, inertia {float(dist_sq @ weights)}")
         new_centers = updater.update(labels, centers, dist_sq)
         shift = float(np.sum((new_centers.astype(np.float64) - centers) ** 2))
         centers = new_centers
         changed = None if previous is None else int(np.count_nonzero(labels != previous))
         reason = stop_reason(changed, shift, tol)
         if reason is not None:
+            report_stop(log, n_iter - 1, reason, shift, tol)
             break
         previous = labels
     if reason != "labels":

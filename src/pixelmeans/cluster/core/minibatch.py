@@ -9,12 +9,14 @@ weights for every batch. :class:`pixelmeans.MiniBatchKMeans` checks its input an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .kernels import assign, inertia, means, row_norms_sq, weighted_tolerance
-from .seeding import as_random_state, initial_centers
+from .seeding import as_random_state, initial_centers, is_explicit
+from .sparse import dense_rows
 
 
 class WeightedSampler:
@@ -32,7 +34,8 @@ class WeightedSampler:
         return np.minimum(np.searchsorted(self.cumulative, targets, side="right"), self.n - 1)
 
 
-def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reassign):
+def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reassign,
+                   log=None):
     """Move centres towards one batch (in place); return the batch's summed inertia and shift.
 
     Each centre moves to the weighted mean of its previous position (weighted by all the
@@ -42,41 +45,54 @@ def minibatch_step(Xb, xb_sq, wb, centers, counts, rng, reassignment_ratio, reas
     """
     step = assign(Xb, xb_sq, centers, weights=wb)
     dist_sq, sums, totals = step.best, step.sums, step.totals
-    old = centers.astype(np.float64)
-    hit = totals > 0
+    # Only the centres the batch hit (and those reassigned) move: work on their rows, not on
+    # all k×d values (wide or sparse data have many).
+    hit = np.flatnonzero(totals > 0)
+    old = centers[hit].astype(np.float64)
     grown = counts[hit] + totals[hit]
-    new = old.copy()
-    new[hit] = (old[hit] * counts[hit, None] + sums[hit]) / grown[:, None]
+    new = (old * counts[hit, None] + sums[hit]) / grown[:, None]
     counts[hit] = grown
-    if reassign and reassignment_ratio > 0:
-        _reassign_small(Xb, new, counts, rng, reassignment_ratio)
-    centers[...] = new
-    return float(dist_sq @ wb), float(np.sum((new - old) ** 2))
+    moved_sq = np.zeros(counts.size)
+    moved_sq[hit] = np.einsum("ij,ij->i", new - old, new - old)
+    small = _small_centres(counts, Xb.shape[0], reassignment_ratio) if reassign else None
+    before = None if small is None else centers[small].astype(np.float64)
+    centers[hit] = new
+    if small is not None and before is not None:
+        picks = rng.choice(Xb.shape[0], size=small.size, replace=False)
+        centers[small] = dense_rows(Xb, picks)
+        counts[small] = np.delete(counts, small).min()
+        moved = centers[small].astype(np.float64) - before
+        moved_sq[small] = np.einsum("ij,ij->i", moved, moved)
+        if log is not None:
+            log(f"[MiniBatchKMeans] Reassigning {small.size} cluster centers.")
+    return float(dist_sq @ wb), float(moved_sq.sum())
 
 
-def _reassign_small(Xb, centers, counts, rng, ratio):
-    """Send under-used centres to random batch rows (scikit-learn's rule)."""
+def _small_centres(counts, batch_rows, ratio):
+    """The under-used centres to send to random batch rows (scikit-learn's rule: less than
+    ``ratio`` of the heaviest centre's weight, at most half the batch), or None."""
+    if ratio <= 0:
+        return None
     small = counts < ratio * counts.max()
-    if small.sum() > 0.5 * Xb.shape[0]:
-        small[np.argsort(counts, kind="stable")[int(0.5 * Xb.shape[0]) :]] = False
+    if small.sum() > 0.5 * batch_rows:
+        small[np.argsort(counts, kind="stable")[int(0.5 * batch_rows) :]] = False
     n_small = int(small.sum())
     if n_small == 0 or n_small == counts.size:
-        return
-    picks = rng.choice(Xb.shape[0], size=n_small, replace=False)
-    centers[small] = Xb[picks]
-    counts[small] = counts[~small].min()
+        return None
+    return np.flatnonzero(small)
 
 
-def auto_seedings(n_clusters: int) -> int:
-    """Seedings tried by ``n_init="auto"``: 3 up to 64 clusters (seeding on the init sample
-    is cheap there and a better start lowers the final inertia); 1 above, where seeding
-    costs grow with k²."""
-    return 3 if n_clusters <= 64 else 1
+def auto_seedings(init) -> int:
+    """Seedings tried by ``n_init="auto"``, scikit-learn's rule for mini-batches: 3 for
+    "random" and a callable, 1 for "k-means++" and explicit centres."""
+    return 3 if callable(init) or (isinstance(init, str) and init == "random") else 1
 
 
-def seed_on_sample(X, x_sq, weights, n_clusters, init, n_init, init_size, rng, owner):
+def seed_on_sample(X, x_sq, weights, n_clusters, init, n_init, init_size, rng, owner,
+                   log=None):
     """The best of ``n_init`` seedings, each judged on one sample of ``init_size`` rows drawn
-    in proportion to their weight (all rows when there are no more)."""
+    in proportion to their weight (all rows when there are no more). Explicit centres are
+    one seeding whatever ``n_init``."""
     n = X.shape[0]
     size = max(min(n, init_size), n_clusters)
     if size >= n:
@@ -85,9 +101,14 @@ def seed_on_sample(X, x_sq, weights, n_clusters, init, n_init, init_size, rng, o
         sample, sw = WeightedSampler(weights).draw(size, rng), np.ones(size)
     Xs, xs_sq = X[sample], x_sq[sample]
     best, best_inertia = None, np.inf
-    for _ in range(n_init):
+    runs = 1 if is_explicit(init) else n_init
+    for run in range(1, runs + 1):
+        if log is not None:
+            log(f"Init {run}/{runs} with method {init if isinstance(init, str) else 'given'}")
         centers = initial_centers(Xs, xs_sq, sw, n_clusters, init, rng, owner)
         value = inertia(Xs, assign(Xs, xs_sq, centers).labels, centers, sw)
+        if log is not None:
+            log(f"Inertia for init {run}/{runs}: {value}")
         if best is None or value < best_inertia:
             best, best_inertia = centers, value
     return best
@@ -110,7 +131,7 @@ class MiniBatchResult:
     n_iter: int
 
 
-def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
+def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng, log=None) -> int:
     """The mini-batch loop, with scikit-learn's stopping rules; returns the steps run."""
     n = X.shape[0]
     batch = min(options["batch_size"], n)
@@ -118,7 +139,8 @@ def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
     alpha = min(1.0, 2.0 * batch / (n + 1))
     ewa, ewa_min, no_improvement, since_reassign = None, None, 0, 0
     step = 0
-    for step in range(1, (options["max_iter"] * n) // batch + 1):
+    n_steps = (options["max_iter"] * n) // batch
+    for step in range(1, n_steps + 1):
         idx = sampler.draw(batch, rng)
         since_reassign += batch
         reassign = reassignment_due(counts, since_reassign)
@@ -126,12 +148,20 @@ def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
             since_reassign = 0
         batch_inertia, shift = minibatch_step(X[idx], x_sq[idx], ones, centers, counts, rng,
                                               options["reassignment_ratio"],
-                                              reassign and step > 1)
+                                              reassign and step > 1, log)
         if step == 1:
+            if log is not None:
+                log(f"Minibatch step {step}/{n_steps}: mean batch inertia: "
+                    f"{batch_inertia / batch}")
             continue
         ewa = batch_inertia / batch if ewa is None else (
             ewa * (1 - alpha) + alpha * batch_inertia / batch)
+        if log is not None:
+            log(f"Minibatch step {step}/{n_steps}: mean batch inertia: "
+                f"{batch_inertia / batch}, ewa inertia: {ewa}")
         if tol > 0 and shift <= tol:
+            if log is not None:
+                log(f"Converged (small centers change) at step {step}/{n_steps}")
             break
         if ewa_min is None or ewa < ewa_min:
             no_improvement, ewa_min = 0, ewa
@@ -139,6 +169,8 @@ def _run_batches(X, x_sq, sampler, centers, counts, options, tol, rng) -> int:
             no_improvement += 1
         limit = options["max_no_improvement"]
         if limit is not None and no_improvement >= limit:
+            if log is not None:
+                log(f"Converged (lack of improvement in inertia) at step {step}/{n_steps}")
             break
     return step
 
@@ -159,9 +191,11 @@ def fit_minibatch(
     refine_steps: int = 0,
     random_state=None,
     owner: str = "MiniBatchKMeans",
+    log: Callable[[str], None] | None = None,
 ) -> MiniBatchResult:
     """Mini-batch K-means; the parameters are those of :class:`pixelmeans.MiniBatchKMeans`
-    (``n_init=None`` is its "auto"). Assumes clean input, as :func:`fit_kmeans` does.
+    (``n_init=None`` is :func:`auto_seedings`). Assumes clean input, as :func:`fit_kmeans`
+    does. ``log``, when given, receives scikit-learn's verbose lines.
 
     Examples
     --------
@@ -173,14 +207,14 @@ def fit_minibatch(
     rng = as_random_state(random_state)
     x_sq = row_norms_sq(X)
     centers = seed_on_sample(X, x_sq, weights, n_clusters, init,
-                             auto_seedings(n_clusters) if n_init is None else n_init,
-                             init_size or 3 * batch_size, rng, owner)
+                             auto_seedings(init) if n_init is None else n_init,
+                             init_size or 3 * batch_size, rng, owner, log)
     counts = np.zeros(n_clusters)
     options = {"batch_size": batch_size, "max_iter": max_iter,
                "max_no_improvement": max_no_improvement,
                "reassignment_ratio": reassignment_ratio}
     steps = _run_batches(X, x_sq, WeightedSampler(weights), centers, counts, options,
-                         weighted_tolerance(X, weights, tol), rng)
+                         weighted_tolerance(X, weights, tol), rng, log)
     for _ in range(refine_steps):
         full = assign(X, x_sq, centers, weights=weights)
         centers = means(full.sums, full.totals, centers).astype(X.dtype)

@@ -7,7 +7,8 @@ import numbers
 import numpy as np
 
 from ...errors import InvalidParameterError
-from .kernels import CHUNK_BYTES, chunk_rows, chunks, row_norms_sq
+from .kernels import CHUNK_BYTES, chunks, row_norms_sq, rows_chunk
+from .sparse import dense_rows, is_sparse
 
 # Seeding reads all of ``X`` once per centre in a product with a few candidate rows; BLAS
 # streams ``X`` almost twice as fast from a transposed copy (measured on MNIST: 15 against
@@ -22,6 +23,7 @@ TRANSPOSED_COPY_BYTES = 1 << 28
 STEPS_PER_PRODUCT = 4
 WIDE_ROW_BYTES = 512
 CACHED_BYTES = 1 << 23
+MAX_SEED = 2**32 - 1  # numpy's RandomState takes seeds in [0, 2**32)
 
 
 def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None):
@@ -39,18 +41,19 @@ def kmeans_plusplus_core(X, x_sq, weights, n_clusters, rng, n_local_trials=None)
         n_local_trials = 2 + int(np.log(n_clusters))
     seeding = _Seeding(X, x_sq, weights, n_clusters, rng)
     first = int(seeding.draw(1)[0])  # in proportion to weight alone
-    seeding.closest = _sq_distances_to(X, x_sq, X[first : first + 1])[0]
+    seeding.closest = _sq_distances_to(X, x_sq, dense_rows(X, first))[0]
     seeding.potential = float(seeding.closest @ seeding.w64)
     seeding.indices.append(first)
     spare = (n_local_trials + 1) // 2
-    wide = X.shape[1] * X.itemsize >= WIDE_ROW_BYTES and X.nbytes >= CACHED_BYTES
+    wide = (not is_sparse(X) and X.shape[1] * X.itemsize >= WIDE_ROW_BYTES
+            and X.nbytes >= CACHED_BYTES)
     depth = STEPS_PER_PRODUCT if wide else 1
     if n * (n_local_trials + (depth - 1) * (n_local_trials + spare)) * 8 <= 4 * CHUNK_BYTES:
         seeding.ahead(n_local_trials, spare, depth)
     else:
         seeding.one_by_one(n_local_trials)
     indices = np.asarray(seeding.indices, dtype=np.intp)
-    return X[indices].copy(), indices
+    return dense_rows(X, indices), indices
 
 
 class _Seeding:
@@ -82,10 +85,10 @@ class _Seeding:
     def one_by_one(self, trials):
         """Every step on its own, the candidates' distances computed chunk by chunk."""
         X, x_sq, n = self.X, self.x_sq, self.X.shape[0]
-        size = chunk_rows(trials, X.shape[1], X.itemsize)
+        size = rows_chunk(X, trials)
         while len(self.indices) < self.n_clusters:
             candidates = self.draw(trials)
-            points = X[candidates]
+            points = dense_rows(X, candidates)
             pots = np.zeros(trials)
             for part in chunks(n, size):
                 block = _sq_distances_to(X[part], x_sq[part], points)
@@ -109,13 +112,15 @@ class _Seeding:
         survivors are its candidates; if too few survive, the rest are drawn afresh.
         """
         X, x_sq = self.X, self.x_sq
-        X_t = np.ascontiguousarray(X.T) if X.nbytes <= TRANSPOSED_COPY_BYTES else None
+        X_t = (np.ascontiguousarray(X.T)
+               if not is_sparse(X) and X.nbytes <= TRANSPOSED_COPY_BYTES else None)
         offered = trials + spare
         while len(self.indices) < self.n_clusters:
             steps = min(depth, self.n_clusters - len(self.indices))
             candidates = self.draw(trials)
             proposals = [self.draw(offered) for _ in range(steps - 1)]
-            rows = _sq_distances_to(X, x_sq, X[np.concatenate([candidates, *proposals])],
+            rows = _sq_distances_to(X, x_sq,
+                                    dense_rows(X, np.concatenate([candidates, *proposals])),
                                     X_t=X_t)
             before = self.closest
             self.choose(candidates, rows[:trials])
@@ -127,7 +132,8 @@ class _Seeding:
                 if kept.size < trials:
                     fresh = self.draw(trials - kept.size)
                     candidates = np.concatenate([candidates, fresh])
-                    mine = np.concatenate([mine, _sq_distances_to(X, x_sq, X[fresh], X_t=X_t)])
+                    mine = np.concatenate([mine, _sq_distances_to(X, x_sq, dense_rows(X, fresh),
+                                                                  X_t=X_t)])
                 self.choose(candidates, mine)
 
 
@@ -140,12 +146,12 @@ def _sq_distances_to(X, x_sq, points, out=None, X_t=None):
     scaled = (-2.0 * points.astype(np.float64)).astype(X.dtype)
     if out is None:
         out = np.empty((points.shape[0], X.shape[0]), dtype=np.float64)
-    if X_t is None:
-        X_t = X.T
-    if X.dtype == np.float64:
-        np.matmul(scaled, X_t, out=out)
+    if is_sparse(X):  # CSR times dense columns, then turned round
+        out[...] = np.asarray(X @ scaled.T).T
+    elif X.dtype == np.float64:
+        np.matmul(scaled, X.T if X_t is None else X_t, out=out)
     else:
-        out[...] = scaled @ X_t  # computed in float32, kept in float64
+        out[...] = scaled @ (X.T if X_t is None else X_t)  # in float32, kept in float64
     out += x_sq
     out += row_norms_sq(points).astype(np.float64)[:, None]
     np.maximum(out, 0, out=out)
@@ -153,10 +159,17 @@ def _sq_distances_to(X, x_sq, points, out=None, X_t=None):
 
 
 def random_init(X, weights, n_clusters, rng):
-    """``n_clusters`` distinct rows drawn with probability proportional to their weight."""
+    """``n_clusters`` distinct rows drawn with probability proportional to their weight.
+
+    When fewer rows than that have a positive weight (repeated rows collapsed into a few
+    weighted ones, zero weights), rows are drawn with replacement: some centres then
+    coincide, as they would when drawing among repeated rows, and K-means reports the
+    clusters it could not fill.
+    """
     p = weights / weights.sum()
-    indices = rng.choice(X.shape[0], size=n_clusters, replace=False, p=p)
-    return X[indices].copy(), indices
+    repeat = np.count_nonzero(p) < n_clusters
+    indices = rng.choice(X.shape[0], size=n_clusters, replace=repeat, p=p)
+    return dense_rows(X, indices), indices
 
 
 def as_random_state(seed) -> np.random.RandomState:
@@ -172,6 +185,9 @@ def as_random_state(seed) -> np.random.RandomState:
     if seed is None:
         return np.random.RandomState()
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        if not 0 <= int(seed) <= MAX_SEED:
+            msg = f"random_state (the seed) must be between 0 and 2**32 - 1; got {seed}"
+            raise InvalidParameterError(msg)
         return np.random.RandomState(int(seed))
     msg = f"random_state must be None, an int or a numpy.random.RandomState; got {seed!r}"
     raise InvalidParameterError(msg)
@@ -188,14 +204,25 @@ def check_init_array(init, X, n_clusters: int, owner: str) -> np.ndarray:
     except (TypeError, ValueError) as exc:
         msg = f"{owner}: init must be an array of numbers ({exc})"
         raise InvalidParameterError(msg) from None
-    if centers.shape != (n_clusters, X.shape[1]):
-        msg = (f"{owner}: init has shape {centers.shape}; expected "
-               f"(n_clusters, n_features) = ({n_clusters}, {X.shape[1]}).")
+    # scikit-learn's wording, which its tests and users match.
+    if centers.ndim != 2 or centers.shape[0] != n_clusters:
+        msg = (f"{owner}: The shape of the initial centers {centers.shape} does not match "
+               f"the number of clusters {n_clusters}.")
+        raise InvalidParameterError(msg)
+    if centers.shape[1] != X.shape[1]:
+        msg = (f"{owner}: The shape of the initial centers {centers.shape} does not match "
+               f"the number of features of the data {X.shape[1]}.")
         raise InvalidParameterError(msg)
     if not np.isfinite(centers).all():
         msg = f"{owner}: init contains NaN or infinity"
         raise InvalidParameterError(msg)
     return centers
+
+
+def is_explicit(init) -> bool:
+    """Whether ``init`` is explicit centres (neither a method name nor a callable): every
+    seeded run would then be the same run."""
+    return not isinstance(init, str) and not callable(init)
 
 
 def initial_centers(X, x_sq, weights, n_clusters: int, init, rng, owner: str) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -15,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ...params import (
     ArrayLike,
+    Boolean,
     Callables,
     Integral,
     Interval,
@@ -23,9 +25,11 @@ from ...params import (
     Real,
     validate_params,
 )
-from ..core.kernels import assign, inertia, row_norms_sq
+from ..core.kernels import all_distances_sq, assign, inertia, row_norms_sq
+from ..core.minibatch import seed_on_sample
+from ..core.seeding import as_random_state, initial_centers, is_explicit
 from ..dask import is_dask_collection
-from .validation import FLOATS, check_n_clusters, check_weights
+from .validation import FLOATS, as_engine_input, check_n_clusters, check_weights, checked
 
 
 class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin, BaseEstimator):
@@ -38,6 +42,7 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
         "max_iter": [Interval(Integral, 1, None)],
         "tol": [Interval(Real, 0, None)],
         "random_state": [RandomStates()],
+        "verbose": [Interval(Integral, 0, None), Boolean()],
     }
 
     # -- checks ---------------------------------------------------------------------------
@@ -47,8 +52,9 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def _check_fit_data(self, X, sample_weight, *, reset=True):
         self._validate_params()
-        X = validate_data(self, X, dtype=FLOATS, order="C", accept_large_sparse=False,
-                          reset=reset)
+        X = as_engine_input(checked(validate_data, self, X, accept_sparse="csr",
+                                    dtype=FLOATS, order="C", accept_large_sparse=False,
+                                    reset=reset))
         weights = check_weights(sample_weight, X)
         if reset:  # partial_fit's later batches may be smaller than n_clusters
             check_n_clusters(self.n_clusters, X.shape[0], type(self).__name__)
@@ -56,12 +62,50 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def _check_test_data(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=FLOATS, order="C", reset=False)
+        return as_engine_input(checked(validate_data, self, X, accept_sparse="csr",
+                                       dtype=FLOATS, order="C", accept_large_sparse=False,
+                                       reset=False))
 
-    def _n_init_for(self, default_random: int) -> int:
+    def _resolve_n_init(self, default: int) -> int:
+        """Seeded runs to make, by scikit-learn's rule, kept in ``_n_init``.
+
+        "auto" is 1 for "k-means++" and explicit centres and ``default`` for "random" and
+        a callable. Explicit centres with ``n_init > 1`` make one run, with a warning:
+        every run would be the same.
+        """
         if self.n_init != "auto":
-            return int(self.n_init)
-        return default_random if isinstance(self.init, str) and self.init == "random" else 1
+            runs = int(self.n_init)
+        elif callable(self.init) or (isinstance(self.init, str) and self.init == "random"):
+            runs = default
+        else:
+            runs = 1
+        if is_explicit(self.init) and runs != 1:
+            warnings.warn(
+                "Explicit initial center position passed: performing only one init in "
+                f"{type(self).__name__} instead of n_init={runs}.",
+                RuntimeWarning, stacklevel=3)
+            runs = 1
+        self._n_init = runs
+        return runs
+
+    def _log(self):
+        """Where verbose lines go: standard output when ``verbose``, else nowhere."""
+        return print if self.verbose else None
+
+    def _init_centroids(self, X, x_squared_norms, init, random_state, sample_weight,
+                        init_size=None, n_centroids=None):
+        """Initial centres of one seeding, with scikit-learn's private signature: from
+        ``init_size`` rows drawn in proportion to ``sample_weight`` when given, else from
+        all rows with their weights."""
+        k = self.n_clusters if n_centroids is None else n_centroids
+        rng = as_random_state(random_state)
+        weights = check_weights(sample_weight, X)
+        x_sq = (row_norms_sq(X) if x_squared_norms is None
+                else np.asarray(x_squared_norms, dtype=X.dtype))
+        if init_size is not None and init_size < X.shape[0]:
+            return seed_on_sample(X, x_sq, weights, k, init, 1, init_size, rng,
+                                  type(self).__name__)
+        return initial_centers(X, x_sq, weights, k, init, rng, type(self).__name__)
 
     # -- fitted-model methods -------------------------------------------------------------
     def predict(self, X):
@@ -97,7 +141,7 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
             return transform_lazy(X, self.cluster_centers_)
         X = self._check_test_data(X)
         centers = self.cluster_centers_.astype(X.dtype, copy=False)
-        squared = assign(X, row_norms_sq(X), centers, everything=True).distances
+        squared = all_distances_sq(X, row_norms_sq(X), centers)
         return np.sqrt(squared, out=squared)
 
     def fit_transform(self, X, y=None, sample_weight=None):
@@ -118,5 +162,5 @@ class BaseKMeans(ClassNamePrefixFeaturesOutMixin, TransformerMixin, ClusterMixin
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
+        tags.input_tags.sparse = True
         return tags

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 from ...errors import InvalidParameterError
-from ...params import ArrayLike, Callables, Options
+from ...params import ArrayLike, Boolean, Callables, Options
 from ..core.fit import ALGORITHMS, KMeansResult, fit_kmeans
 from ..dask import is_dask_collection
 from .base import BaseKMeans
@@ -27,14 +28,22 @@ n_features)
         "k-means||" (Dask arrays only) oversamples candidates over all the blocks.
     n_init : "auto" or int, default="auto"
         Number of seeded runs; the one with the lowest inertia is kept. "auto" is 1 for
-        k-means++ and explicit centres, 10 for "random".
+        k-means++ and explicit centres, 10 for "random" and a callable (scikit-learn's
+        rule). Explicit centres always make one run (with a RuntimeWarning if ``n_init``
+        asks for more): every run would be the same.
     max_iter : int, default=300
         Most iterations in one run.
     tol : float, default=1e-4
         Stop when the total squared centre shift is at most ``tol`` times the mean
         (weighted) variance of the features.
+    verbose : int, default=0
+        Print progress (scikit-learn's lines: initialisation, inertia per iteration,
+        convergence).
     random_state : int, RandomState or None
         Seed for every random choice; the same seed gives the same result bit for bit.
+    copy_x : bool, default=True
+        Accepted for compatibility: ``X`` is never modified, whatever its value (no
+        centring in place, so no copy is needed either).
     algorithm : {"auto", "lloyd", "hamerly", "elkan"}, default="auto"
         "lloyd" computes every distance at every iteration; "hamerly" keeps one lower
         bound per row; "elkan" uses Hamerly's bound as a filter and one (lazily loosened)
@@ -70,6 +79,7 @@ n_features)
         **BaseKMeans._parameter_constraints,
         "algorithm": [Options(("auto", *ALGORITHMS))],
         "init": [Options(("k-means++", "k-means||", "random")), Callables(), ArrayLike()],
+        "copy_x": [Boolean()],
     }
 
     def __init__(
@@ -80,7 +90,9 @@ n_features)
         n_init="auto",
         max_iter=300,
         tol=1e-4,
+        verbose=0,
         random_state=None,
+        copy_x=True,
         algorithm="auto",
     ):
         self.n_clusters = n_clusters
@@ -88,7 +100,9 @@ n_features)
         self.n_init = n_init
         self.max_iter = max_iter
         self.tol = tol
+        self.verbose = verbose
         self.random_state = random_state
+        self.copy_x = copy_x
         self.algorithm = algorithm
 
     def fit(self, X, y=None, sample_weight=None):
@@ -96,8 +110,10 @@ n_features)
 
         Parameters
         ----------
-        X : array-like or Dask array of shape (n_samples, n_features)
-            Float32 input is computed in float32; anything else in float64. A Dask array is
+        X : array-like, sparse matrix or Dask array of shape (n_samples, n_features)
+            Float32 input is computed in float32; anything else in float64. A SciPy sparse
+            matrix or array (CSR, CSC, ...) is clustered as CSR, never densified whole (only
+            chunks of rows' products with the centres are dense). A Dask array is
             clustered block by block on Dask's current scheduler (``labels_`` is then a
             lazy Dask array; see :mod:`pixelmeans.cluster.dask`).
         y : ignored
@@ -113,7 +129,7 @@ n_features)
 
             self._validate_params()
             result = fit_dask(X, self.n_clusters, sample_weight=sample_weight, init=self.init,
-                              n_init=self._n_init_for(10), max_iter=self.max_iter,
+                              n_init=self._resolve_n_init(10), max_iter=self.max_iter,
                               tol=self.tol, algorithm=self.algorithm,
                               random_state=self.random_state, owner=type(self).__name__)
             self.n_features_in_ = int(X.shape[1])
@@ -123,11 +139,17 @@ n_features)
                    "use 'k-means++' (the same seeding, without the distributed passes)")
             raise InvalidParameterError(msg)
         X, weights = self._check_fit_data(X, sample_weight)
+        algorithm = self.algorithm
+        if algorithm == "elkan" and self.n_clusters == 1:
+            warnings.warn("algorithm='elkan' doesn't make sense for a single cluster. "
+                          "Using 'lloyd' instead.", RuntimeWarning, stacklevel=2)
+            algorithm = "lloyd"
         result = fit_kmeans(X, self.n_clusters, sample_weight=weights, init=self.init,
-                            n_init=self._n_init_for(10), max_iter=self.max_iter, tol=self.tol,
-                            algorithm=self.algorithm, random_state=self.random_state,
-                            owner=type(self).__name__)
-        warn_if_fewer_clusters(result.labels, self.n_clusters, type(self).__name__)
+                            n_init=self._resolve_n_init(10), max_iter=self.max_iter,
+                            tol=self.tol, algorithm=algorithm,
+                            random_state=self.random_state, owner=type(self).__name__,
+                            log=self._log())
+        warn_if_fewer_clusters(result.labels, self.n_clusters)
         return self._set_result(result)
 
     def _set_result(self, result: KMeansResult):

@@ -6,6 +6,7 @@ scikit-learn's interface (``fit`` and ``partial_fit``).
 
 from __future__ import annotations
 
+import warnings
 from typing import ClassVar
 
 import numpy as np
@@ -13,7 +14,6 @@ import numpy as np
 from ...params import Boolean, Integral, Interval, Options, Real
 from ..core.kernels import assign, inertia, row_norms_sq
 from ..core.minibatch import (
-    auto_seedings,
     fit_minibatch,
     minibatch_step,
     reassignment_due,
@@ -21,7 +21,6 @@ from ..core.minibatch import (
 )
 from ..core.seeding import as_random_state
 from .base import BaseKMeans
-from .validation import warn_if_fewer_clusters
 
 
 class MiniBatchKMeans(BaseKMeans):
@@ -40,14 +39,19 @@ class MiniBatchKMeans(BaseKMeans):
     max_no_improvement : int or None, default=10
         Stop after this many batches without improvement of the smoothed batch inertia.
     init_size : int, optional
-        Rows drawn (in proportion to weight) to seed on; default ``3 * batch_size``.
+        Rows drawn (in proportion to weight) to seed on; default ``3 * batch_size``, or
+        ``3 * n_clusters`` when that is more; at most ``n_samples``. A value below
+        ``n_clusters`` is raised to ``3 * n_clusters`` with a RuntimeWarning.
     n_init : "auto" or int, default="auto"
-        Seedings tried on the init sample, the best kept; "auto" is 3 for up to 64 clusters
-        (scikit-learn uses 1 for k-means++): seeding on ``init_size`` rows is cheap there and
-        the better start lowers the final inertia. Above 64 clusters it is 1.
+        Seedings tried on the init sample, the best kept; "auto" is 1 for k-means++ and
+        explicit centres, 3 for "random" and a callable (scikit-learn's rule). Explicit
+        centres always make one seeding (with a RuntimeWarning if more are asked for).
     reassignment_ratio : float, default=0.01
         Centres with less than this share of the heaviest centre's weight are moved.
     random_state : int, RandomState or None
+    verbose : int, default=0
+        Print progress (scikit-learn's lines: seedings, each batch's inertia,
+        convergence).
     compute_labels : bool, default=True
         Compute ``labels_`` and ``inertia_`` over the whole data after fitting.
     refine_steps : int, default=0
@@ -91,6 +95,7 @@ class MiniBatchKMeans(BaseKMeans):
         n_init="auto",
         reassignment_ratio=0.01,
         random_state=None,
+        verbose=0,
         compute_labels=True,
         refine_steps=0,
     ):
@@ -104,6 +109,7 @@ class MiniBatchKMeans(BaseKMeans):
         self.n_init = n_init
         self.reassignment_ratio = reassignment_ratio
         self.random_state = random_state
+        self.verbose = verbose
         self.compute_labels = compute_labels
         self.refine_steps = refine_steps
 
@@ -112,7 +118,8 @@ class MiniBatchKMeans(BaseKMeans):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+            Sparse input is clustered as CSR without densifying it.
         y : ignored
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weights; batches are drawn in proportion to them.
@@ -122,15 +129,15 @@ class MiniBatchKMeans(BaseKMeans):
         self
         """
         X, weights = self._check_fit_data(X, sample_weight)
-        owner = type(self).__name__
+        self._resolve_sizes(X.shape[0])
         self._rng = as_random_state(self.random_state)  # partial_fit goes on from its state
         result = fit_minibatch(
             X, self.n_clusters, sample_weight=weights, init=self.init,
-            n_init=None if self.n_init == "auto" else int(self.n_init),
-            init_size=self.init_size, batch_size=self.batch_size, max_iter=self.max_iter,
-            tol=self.tol, max_no_improvement=self.max_no_improvement,
+            n_init=self._resolve_n_init(3), init_size=self._init_size,
+            batch_size=self._batch_size, max_iter=self.max_iter, tol=self.tol,
+            max_no_improvement=self.max_no_improvement,
             reassignment_ratio=self.reassignment_ratio, refine_steps=self.refine_steps,
-            random_state=self._rng, owner=owner)
+            random_state=self._rng, owner=type(self).__name__, log=self._log())
         self.cluster_centers_ = result.centers
         self._counts = result.counts
         self.n_steps_ = result.n_steps
@@ -138,8 +145,23 @@ class MiniBatchKMeans(BaseKMeans):
         if self.compute_labels:
             self.labels_ = assign(X, row_norms_sq(X), result.centers).labels
             self.inertia_ = inertia(X, self.labels_, result.centers, weights)
-            warn_if_fewer_clusters(self.labels_, self.n_clusters, owner)
         return self
+
+    def _resolve_sizes(self, n_samples: int) -> None:
+        """``_batch_size`` and ``_init_size`` for ``n_samples`` rows, by scikit-learn's
+        rules (a too small ``init_size`` is raised, with a warning)."""
+        self._batch_size = min(self.batch_size, n_samples)
+        size = self.init_size
+        if size is None:
+            size = 3 * self._batch_size
+            if size < self.n_clusters:
+                size = 3 * self.n_clusters
+        elif size < self.n_clusters:
+            warnings.warn(
+                f"init_size={size} should be larger than n_clusters={self.n_clusters}. "
+                "Setting it to min(3*n_clusters, n_samples)", RuntimeWarning, stacklevel=3)
+            size = 3 * self.n_clusters
+        self._init_size = min(size, n_samples)
 
     def partial_fit(self, X, y=None, sample_weight=None):
         """Update the centres with one batch ``X`` (seeding on it at the first call).
@@ -153,10 +175,10 @@ class MiniBatchKMeans(BaseKMeans):
         x_sq = row_norms_sq(X)
         if first:
             self._rng = as_random_state(self.random_state)
-            runs = auto_seedings(self.n_clusters) if self.n_init == "auto" else int(self.n_init)
+            self._resolve_sizes(X.shape[0])
             self.cluster_centers_ = seed_on_sample(
-                X, x_sq, weights, self.n_clusters, self.init, runs,
-                self.init_size or 3 * self.batch_size, self._rng, type(self).__name__)
+                X, x_sq, weights, self.n_clusters, self.init, self._resolve_n_init(3),
+                self._init_size, self._rng, type(self).__name__, self._log())
             self._counts = np.zeros(self.n_clusters)
             self.n_steps_ = 0
         self.cluster_centers_ = self.cluster_centers_.astype(X.dtype, copy=False)
@@ -165,7 +187,7 @@ class MiniBatchKMeans(BaseKMeans):
         if reassign:
             self._since_reassign = 0
         minibatch_step(X, x_sq, weights, self.cluster_centers_, self._counts, self._rng,
-                       self.reassignment_ratio, reassign and not first)
+                       self.reassignment_ratio, reassign and not first, self._log())
         self.n_steps_ += 1
         self.n_iter_ = self.n_steps_
         if self.compute_labels:

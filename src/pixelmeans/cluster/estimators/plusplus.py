@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+from sklearn.utils import check_array
 
+from ...errors import InvalidParameterError
 from ...params import ArrayLike, Integral, Interval, Options, RandomStates, validated
 from ..core.kernels import row_norms_sq
 from ..core.seeding import as_random_state, kmeans_plusplus_core
@@ -15,6 +17,7 @@ from .validation import check_data, check_n_clusters, check_weights
     "n_clusters": [Interval(Integral, 1, None)],
     "sample_weight": [ArrayLike(), Options((None,))],
     "random_state": [RandomStates()],
+    "x_squared_norms": [ArrayLike(), Options((None,))],
     "n_local_trials": [Interval(Integral, 1, None), Options((None,))],
 })
 def kmeans_plusplus(
@@ -22,6 +25,7 @@ def kmeans_plusplus(
     n_clusters: int,
     *,
     sample_weight=None,
+    x_squared_norms=None,
     random_state=None,
     n_local_trials: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -29,12 +33,14 @@ def kmeans_plusplus(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
+    X : array-like or sparse matrix of shape (n_samples, n_features)
         Data to pick centres from.
     n_clusters : int
         Number of centres, at most ``n_samples``.
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights; a weight of N acts as N repeated rows.
+    x_squared_norms : array-like of shape (n_samples,), optional
+        Squared Euclidean norm of each row of ``X``, if already computed.
     random_state : int, RandomState or None
         Seed for the draws.
     n_local_trials : int, optional
@@ -57,5 +63,14 @@ def kmeans_plusplus(
     X = check_data(X, "kmeans_plusplus")
     weights = check_weights(sample_weight, X)
     check_n_clusters(n_clusters, X.shape[0], "kmeans_plusplus")
-    return kmeans_plusplus_core(X, row_norms_sq(X), weights, n_clusters,
+    if x_squared_norms is None:
+        x_sq = row_norms_sq(X)
+    else:
+        x_sq = check_array(x_squared_norms, dtype=X.dtype, ensure_2d=False,
+                           input_name="x_squared_norms")
+        if x_sq.ndim != 1 or x_sq.shape[0] != X.shape[0]:
+            msg = (f"The length of x_squared_norms {x_sq.shape[0]} should be equal to the "
+                   f"length of n_samples {X.shape[0]}.")
+            raise InvalidParameterError(msg)
+    return kmeans_plusplus_core(X, x_sq, weights, n_clusters,
                                 as_random_state(random_state), n_local_trials)

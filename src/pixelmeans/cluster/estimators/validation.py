@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_array
 
-from ...errors import InvalidParameterError
+from ...errors import InvalidDataError, InvalidParameterError, PixelmeansError
+from ..core.sparse import is_sparse
 
 FLOATS = [np.float64, np.float32]
 
 
-def check_data(X, owner: str) -> np.ndarray:
-    """Return ``X`` as a C-contiguous float32/float64 2-D array (float32 stays float32)."""
-    return check_array(X, dtype=FLOATS, order="C", accept_large_sparse=False,
-                       input_name="X", estimator=owner)
+def as_engine_input(X):
+    """A checked ``X`` as the engine takes it: dense arrays as they are, any sparse
+    matrix or array as a ``scipy.sparse.csr_matrix`` sharing its (CSR) buffers."""
+    if not is_sparse(X):
+        return X
+    import scipy.sparse as sp
+
+    return sp.csr_matrix(X)
+
+
+def checked(check: Callable[..., Any], *args, **kwargs) -> Any:
+    """``check(*args, **kwargs)`` (scikit-learn's array checks), with the ValueError it
+    raises for unusable data (NaN, infinity, no rows, wrong number of features) turned into
+    :class:`~pixelmeans.errors.InvalidDataError`, which is still a ValueError."""
+    try:
+        return check(*args, **kwargs)
+    except PixelmeansError:
+        raise
+    except ValueError as exc:
+        raise InvalidDataError(str(exc)) from exc
+
+
+def check_data(X, owner: str):
+    """Return ``X`` as a C-contiguous float32/float64 2-D array, or a CSR matrix of that
+    dtype (float32 stays float32)."""
+    return as_engine_input(checked(check_array, X, accept_sparse="csr", dtype=FLOATS,
+                                   order="C", accept_large_sparse=False, input_name="X",
+                                   estimator=owner))
 
 
 def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
@@ -27,9 +54,9 @@ def check_weights(sample_weight, X: np.ndarray) -> np.ndarray:
     if np.isscalar(sample_weight):
         weights = np.full(n, sample_weight, dtype=np.float64)
     else:
-        weights = check_array(
-            sample_weight, ensure_2d=False, dtype=np.float64, input_name="sample_weight",
-            ensure_min_samples=0,
+        weights = checked(
+            check_array, sample_weight, ensure_2d=False, dtype=np.float64,
+            input_name="sample_weight", ensure_min_samples=0,
         ).astype(np.float64, copy=True)
     if weights.ndim != 1 or weights.shape[0] != n:
         msg = f"sample_weight.shape == {weights.shape}, expected ({n},)!"
@@ -50,12 +77,14 @@ def check_n_clusters(n_clusters: int, n_samples: int, owner: str) -> None:
         raise InvalidParameterError(msg)
 
 
-def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int, owner: str) -> None:
-    """Warn when fewer distinct clusters than asked were found (duplicate points)."""
+def warn_if_fewer_clusters(labels: np.ndarray, n_clusters: int) -> None:
+    """Warn (scikit-learn's ConvergenceWarning, in its words) when the labels use fewer
+    clusters than asked: full-batch K-means relocates empty clusters, so this happens only
+    when the data has fewer distinct points than clusters."""
     found = np.unique(labels).size
     if found < n_clusters:
         warnings.warn(
-            f"{owner}: found {found} distinct clusters, fewer than n_clusters={n_clusters}; "
-            "the data has fewer distinct points than clusters.",
+            f"Number of distinct clusters ({found}) found smaller than "
+            f"n_clusters ({n_clusters}). Possibly due to duplicate points in X.",
             ConvergenceWarning, stacklevel=3,
         )
