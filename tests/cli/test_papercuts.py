@@ -43,6 +43,12 @@ def test_cluster_size_option_named_by_the_error_exists(capsys, mixed_sizes):
     assert expected.X.shape == (8, 48)
 
 
+def test_cluster_more_clusters_than_images_names_the_data_set(capsys, mixed_sizes):
+    status, out, err = run(capsys, "cluster", str(mixed_sizes), "-k", "20", "--size", "8,6")
+    assert status == 2 and out == ""
+    assert err == f"pixelmeans: error: {mixed_sizes}: 8 images, fewer than -k 20 clusters\n"
+
+
 @pytest.mark.parametrize(("size", "message"), [("8", "expected W,H"), ("0,5", "positive"),
                                                ("a,b", "positive")])
 def test_cluster_bad_size(capsys, mixed_sizes, size, message):

@@ -90,6 +90,10 @@ def run(args: argparse.Namespace) -> int:
     with activity("loading " + args.dataset):
         train, test = load_dataset(args.dataset, args.labels, data_path=args.data_home,
                                    download=args.download, size=args.size)
+    if max(args.clusters) > len(train):
+        msg = (f"{args.dataset}: {len(train):,} images, fewer than -k {max(args.clusters)} "
+               "clusters")
+        raise InvalidParameterError(msg)
     method = "minibatch" if args.minibatch else "kmeans"
     title = _title(train, method, "unlabelled" if train.labels is None else
                    "train" if test is None else "test")
