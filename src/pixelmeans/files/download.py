@@ -74,7 +74,8 @@ def download(url: str, *, error: type[PixelmeansError], timeout: float = DEFAULT
         raise error(msg) from None
     try:
         with _opener().open(request, timeout=min(timeout, deadline)) as response:
-            return _read_body(response, url, error, started, deadline, max_bytes)
+            return read_body(response, url, error=error, started=started, deadline=deadline,
+                             max_bytes=max_bytes)
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             msg = f"{url}: too many redirects (a redirect loop?)"
@@ -92,8 +93,11 @@ def download(url: str, *, error: type[PixelmeansError], timeout: float = DEFAULT
         raise error(msg) from None
 
 
-def _read_body(response: Any, url: str, error: type[PixelmeansError], started: float,
-               deadline: float, max_bytes: int) -> bytes:
+def read_body(response: Any, url: str, *, error: type[PixelmeansError], started: float,
+              deadline: float, max_bytes: int) -> bytes:
+    """The body of an HTTP ``response`` (``http.client``/``urllib``), refused with ``error`` when
+    it is over ``max_bytes`` (announced or counted) or still arriving ``deadline`` seconds
+    after ``started`` (``time.monotonic()``)."""
     length = response.headers.get("Content-Length")
     if length is not None and length.isdigit() and int(length) > max_bytes:
         msg = f"{url}: download of {int(length)} bytes is over the {max_bytes} byte limit"

@@ -18,9 +18,9 @@ import time
 import urllib.parse
 
 from ..errors import ImageReadError
+from ..files.download import read_body
 
 MAX_REDIRECTS = 3
-CHUNK = 1 << 16
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -105,25 +105,6 @@ def _checked_target(url: str, allow_private: bool):
     return parts, port, addresses[0], path
 
 
-def _read_limited(response: http.client.HTTPResponse, url: str, max_bytes: int,
-                  deadline: float) -> bytes:
-    length = response.getheader("Content-Length")
-    if length is not None and length.isdigit() and int(length) > max_bytes:
-        msg = f"{url}: download of {int(length)} bytes is over the {max_bytes} byte limit"
-        raise ImageReadError(msg)
-    chunks, total = [], 0
-    while chunk := response.read(CHUNK):
-        total += len(chunk)
-        if total > max_bytes:
-            msg = f"{url}: download is over the {max_bytes} byte limit"
-            raise ImageReadError(msg)
-        if time.monotonic() > deadline:
-            msg = f"{url}: download took too long"
-            raise ImageReadError(msg)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 20.0,
               max_bytes: int = 50 << 20) -> bytes:
     """The body of an http(s) URL, refusing non-public addresses unless ``allow_private``.
@@ -141,7 +122,7 @@ def fetch_url(url: str, *, allow_private: bool = False, timeout: float = 20.0,
 resolves to a non-public address (127.0.0.1); the server only fetches public addresses \
 unless started with --allow-private-urls
     """
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
     for _ in range(MAX_REDIRECTS + 1):
         parts, port, address, path = _checked_target(url, allow_private)
         kind = _PinnedHTTPS if parts.scheme.lower() == "https" else _PinnedHTTP
@@ -156,7 +137,8 @@ unless started with --allow-private-urls
             if response.status != 200:
                 msg = f"{url}: download failed with HTTP {response.status} {response.reason}"
                 raise ImageReadError(msg)
-            return _read_limited(response, url, max_bytes, deadline)
+            return read_body(response, url, error=ImageReadError, started=started,
+                             deadline=timeout, max_bytes=max_bytes)
         except (OSError, http.client.HTTPException) as exc:
             if isinstance(exc, ImageReadError):
                 raise
