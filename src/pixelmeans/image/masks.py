@@ -24,9 +24,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-GREY, RGB, RGBA = 0, 2, 6  # PNG colour types
-CHANNELS = {GREY: 1, RGB: 3, RGBA: 4}
+from .pngfile import GREY, RGB, RGBA, png_chunk, png_file
+
 NO_FILTER, UP_FILTER = 0, 2
 BAND_BYTES = 1 << 20  # rows filtered and compressed together (they stay in cache)
 ISAL_LEVEL = 1  # 0 is 8% faster and 15% larger; 2 and 3 are 1-3% smaller and slower
@@ -113,11 +112,6 @@ def _deflater():
     return isal_zlib.compressobj(ISAL_LEVEL)
 
 
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-
 def _idat(bands: Iterable[np.ndarray], *, up: bool) -> bytes:
     """zlib stream of scanlines given as bands of rows (``n×bytes`` uint8), each with its
     filter byte: "Up" (each byte minus the byte above, mod 256) or none."""
@@ -143,12 +137,8 @@ def _idat(bands: Iterable[np.ndarray], *, up: bool) -> bytes:
 
 def _png(width: int, height: int, depth: int, kind: int, idat: bytes,
          offset: tuple[int, int] | None) -> bytes:
-    parts = [PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth,
-                                                        kind, 0, 0, 0))]
-    if offset is not None:
-        parts.append(_chunk(b"oFFs", struct.pack(">iiB", offset[0], offset[1], 0)))
-    parts += [_chunk(b"IDAT", idat), _chunk(b"IEND", b"")]
-    return b"".join(parts)
+    chunks = [] if offset is None else [png_chunk(b"oFFs", struct.pack(">iiB", *offset, 0))]
+    return png_file(width, height, depth, kind, idat, chunks)
 
 
 def png_bytes(array: np.ndarray, *, offset: tuple[int, int] | None = None) -> bytes:

@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+GREY, RGB, PALETTE, RGBA = 0, 2, 3, 6  # PNG colour types
 PIECE_BYTES = 1 << 21
 WINDOW = 1 << 15  # deflate's history: each piece is primed with this much of the one before
 
@@ -97,9 +99,19 @@ def zlib_stream(data: bytes, level: int) -> bytes:
     return header + b"".join(pieces) + struct.pack(">I", zlib.adler32(data))
 
 
-def _chunk(kind: bytes, body: bytes) -> bytes:
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, type, body and CRC."""
     return struct.pack(">I", len(body)) + kind + body + \
         struct.pack(">I", zlib.crc32(body, zlib.crc32(kind)))
+
+
+def png_file(width: int, height: int, bit_depth: int, color_type: int, idat: bytes,
+             chunks: Iterable[bytes] = ()) -> bytes:
+    """A whole PNG: signature, IHDR, the given ancillary ``chunks`` (already made with
+    :func:`png_chunk`; PLTE, tRNS, oFFs...), one IDAT of the zlib stream ``idat``, IEND."""
+    header = struct.pack(">IIBBBBB", width, height, bit_depth, color_type, 0, 0, 0)
+    return b"".join([PNG_SIGNATURE, png_chunk(b"IHDR", header), *chunks,
+                     png_chunk(b"IDAT", idat), png_chunk(b"IEND", b"")])
 
 
 def indexed_png(index: np.ndarray, palette: np.ndarray, alphas: np.ndarray | None = None, *,
@@ -119,13 +131,9 @@ def indexed_png(index: np.ndarray, palette: np.ndarray, alphas: np.ndarray | Non
     """
     height, width = index.shape
     bits = bit_depth(len(palette))
-    header = struct.pack(">IIBBBBB", width, height, bits, 3, 0, 0, 0)
-    chunks = [_chunk(b"IHDR", header),
-              _chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes())]
+    chunks = [png_chunk(b"PLTE", np.ascontiguousarray(palette, dtype=np.uint8).tobytes())]
     if alphas is not None and (alphas < 255).any():
         used = int(np.flatnonzero(alphas < 255)[-1]) + 1  # entries after it are opaque
-        chunks.append(_chunk(b"tRNS", np.asarray(alphas[:used], dtype=np.uint8).tobytes()))
+        chunks.append(png_chunk(b"tRNS", np.asarray(alphas[:used], dtype=np.uint8).tobytes()))
     rows = packed_rows(np.asarray(index, dtype=np.uint8), bits)
-    chunks.append(_chunk(b"IDAT", zlib_stream(rows.tobytes(), level)))
-    chunks.append(_chunk(b"IEND", b""))
-    return PNG_SIGNATURE + b"".join(chunks)
+    return png_file(width, height, bits, PALETTE, zlib_stream(rows.tobytes(), level), chunks)
