@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw
 
 from ..errors import InvalidParameterError
 from .labels import draw_label
+from .pictures import shrunk_to_fit
 
 LAYOUTS = ("side", "split")
 GAP = 8
@@ -31,17 +32,6 @@ def _on_checker(picture: Image.Image) -> Image.Image:
     board = np.where(squares[..., None], 205, 240).astype(np.uint8)
     checker = Image.fromarray(np.repeat(board, 3, axis=2)).convert("RGBA")
     return Image.alpha_composite(checker, picture).convert("RGB")
-
-
-def _fit(picture: Image.Image, max_width: int | None,
-         max_height: int | None) -> Image.Image:
-    """``picture`` scaled down (never up) to fit the box, keeping its shape."""
-    scale = min(1.0, (max_width or picture.width) / picture.width,
-                (max_height or picture.height) / picture.height)
-    if scale == 1.0:
-        return picture
-    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS)
 
 
 def before_after(before, after, *, labels: tuple[str, str] = ("original", "redrawn"),
@@ -83,7 +73,7 @@ def before_after(before, after, *, labels: tuple[str, str] = ("original", "redra
     if first.size != second.size:
         msg = f"the pictures differ in size: {first.size} and {second.size}"
         raise InvalidParameterError(msg)
-    first, second = (_on_checker(_fit(p, max_width, max_height)) for p in (first, second))
+    first, second = (_on_checker(shrunk_to_fit(p, max_width, max_height)) for p in (first, second))
     w, h = first.size
     size = max(11, min(28, h // 18))
     if layout == "side":

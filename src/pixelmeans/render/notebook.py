@@ -22,6 +22,7 @@ from PIL import Image
 
 from ..errors import require
 from .labels import ink_for
+from .pictures import shrunk_to_fit
 
 Shares = Sequence[float] | np.ndarray
 VIEW_WIDTH = 640  # widest picture embedded in a notebook, in pixels
@@ -40,9 +41,7 @@ def png_bytes(picture, max_width: int | None = VIEW_WIDTH) -> bytes:
     image = picture if isinstance(picture, Image.Image) else Image.fromarray(np.asarray(picture))
     if image.mode not in ("L", "RGB", "RGBA"):
         image = image.convert("RGBA")  # a palette image, with its transparent entry
-    if max_width is not None and image.width > max_width:
-        size = (max_width, max(1, round(image.height * max_width / image.width)))
-        image = image.resize(size, Image.Resampling.LANCZOS)
+    image = shrunk_to_fit(image, max_width, None)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()

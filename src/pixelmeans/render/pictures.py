@@ -15,6 +15,24 @@ CAPTION_SIZE = 14  # pixels, for tiles at least 60 pixels wide (3 less for small
 CAPTION_INK = 34  # dark grey
 
 
+def shrunk_to_fit(picture: Image.Image, max_width: int | None,
+         max_height: int | None) -> Image.Image:
+    """``picture`` scaled down (never up) to fit the box, keeping its shape; ``None`` leaves
+    that side free.
+
+    Examples
+    --------
+    >>> shrunk_to_fit(Image.new("RGB", (400, 100)), 200, None).size
+    (200, 50)
+    """
+    scale = min(1.0, (max_width or picture.width) / picture.width,
+                (max_height or picture.height) / picture.height)
+    if scale == 1.0:
+        return picture
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
 def swatch(colors: np.ndarray, shares: np.ndarray, width: int = 600,
            height: int = 100) -> Image.Image:
     """The colours side by side, each as wide as its share (at least one column each).

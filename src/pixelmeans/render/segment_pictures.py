@@ -19,12 +19,13 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from ..errors import InvalidParameterError
 from ..image.colorspace import parse_hex, to_hex
 from ..image.indexed import expand
 from ..image.regions import connected_regions
+from .labels import font as labels_font
 
 # Distinct tints (Glasbey-style: high contrast, the colour-blind friendlier first).
 TINTS = np.array([parse_hex(h) for h in (
@@ -137,13 +138,6 @@ def outline_overlay(pixels: np.ndarray, labels: np.ndarray, *, color: str = "#ff
     return out
 
 
-def _font(size: int = FONT_SIZE):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow < 10.1: the bitmap font, one size
-        return ImageFont.load_default()
-
-
 def _reduced(pixels: np.ndarray, labels: np.ndarray, mask: np.ndarray | None,
              longest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Pixels (box-averaged), labels and mask (every ``f``-th) with the longest side at most
@@ -195,7 +189,7 @@ def legend(colors: np.ndarray, shares: np.ndarray, width: int, *,
     >>> legend(np.array([[0, 0, 0], [255, 255, 255]]), np.array([0.75, 0.25]), 400).width
     400
     """
-    font = _font()
+    font = labels_font(FONT_SIZE)
     chip = FONT_SIZE + 3
     chips = 1 if tints is None else 2
     texts = [f"{i}  {hx}  {s:.1%}" for i, (hx, s) in enumerate(zip(to_hex(colors), shares,
@@ -359,7 +353,7 @@ def contact_sheet(labels: np.ndarray, pixels: np.ndarray, colors: np.ndarray,
 
 def _grid(tiles: list[Image.Image], captions: list[tuple[str, object]],
           columns: int) -> Image.Image:
-    font = _font()
+    font = labels_font(FONT_SIZE)
     gap, strip, chip = 6, FONT_SIZE + 10, FONT_SIZE + 1
     w, h = tiles[0].size
     columns = min(columns, len(tiles))
