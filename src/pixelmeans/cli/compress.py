@@ -8,7 +8,7 @@ import sys
 
 from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
-from ..image.formats import indexed_format
+from ..image.formats import MAX_INDEXED, indexed_format
 from ..tasks.compress import CompressionSweep, compress, compression_sweep
 from .options import (
     add_compare,
@@ -26,7 +26,6 @@ from .progress import LiveTable, activity, k_steps
 from .report import write_text
 
 FORMATS = ("table", "json", "csv")
-MAX_INDEXED = 256
 
 
 def configure(sub: argparse.ArgumentParser) -> None:

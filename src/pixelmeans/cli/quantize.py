@@ -11,7 +11,7 @@ from ..errors import InvalidParameterError
 from ..files.atomic import check_new_file
 from ..files.download import is_url
 from ..files.paths import names_several
-from ..image.formats import TIFF_SUFFIXES, indexed_format
+from ..image.formats import MAX_INDEXED, TIFF_SUFFIXES, indexed_format
 from ..image.load import load_image
 from ..render.palette_files import is_palette_file
 from ..tasks.palette import as_palette, extract_palette
@@ -59,7 +59,6 @@ def configure(sub: argparse.ArgumentParser) -> None:
     add_compare(sub)
 
 
-MAX_INDEXED = 256  # colours an indexed PNG, GIF or WebP (or a palette TIFF) can hold
 STDOUT = "-"
 
 

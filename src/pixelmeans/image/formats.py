@@ -20,6 +20,7 @@ PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"
 # Formats that keep a palette image indexed (lossless).
 INDEXED_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
 TIFF_SUFFIXES = (".tif", ".tiff")
+MAX_INDEXED = 256  # colours an indexed PNG, GIF or WebP (or a palette TIFF) can hold
 # The longest side each format's encoder takes (WebP's is 16383 pixels; JPEG's 65500).
 MAX_SIDE = {"WEBP": 16383, "JPEG": 65500, "GIF": 65535, "BMP": 2**31 - 1,
             "PNG": 2**31 - 1, "TIFF": 2**31 - 1}
