@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
+from ..image.formats import MAX_INDEXED
 from . import work
 from .app import STATIC, ServerState
 from .cache import Upload
@@ -314,7 +315,7 @@ async def compress_sweep(
     """The compression figures of the preview for several k (the page's chart of size and error
     against k)."""
     ks = list(work.SWEEP_KS) if ks is None else ks
-    if any(not 1 <= k <= 256 for k in ks):
-        raise HTTPException(422, "ks: every k must lie in [1, 256]")
+    if any(not 1 <= k <= MAX_INDEXED for k in ks):
+        raise HTTPException(422, f"ks: every k must lie in [1, {MAX_INDEXED}]")
     upload = _upload(request, upload_id)
     return await _run(request, work.compress_sweep_preview, upload, ks, space, dither, seed)
