@@ -14,7 +14,8 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import OutputError, OutputExistsError, PixelmeansError
@@ -129,14 +130,9 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], object], *
     """
     target = check_new_file(path, overwrite=overwrite)
     _check_folder(target)
-    try:
-        with temporary_file(target) as tmp:
-            write(tmp)
-            _move_file_into_place(tmp, target, overwrite)
-    except OSError as exc:
-        if isinstance(exc, PixelmeansError) and not isinstance(exc, OutputError):
-            raise  # e.g. an image that turned out unreadable while streaming it out
-        raise _output_error(target, exc) from None
+    with _as_output_errors(target), temporary_file(target) as tmp:
+        write(tmp)
+        _move_file_into_place(tmp, target, overwrite)
     return target
 
 
@@ -213,6 +209,18 @@ def _refuse_inputs_inside(target: Path, inputs: Iterable[str | os.PathLike]) -> 
             raise OutputExistsError(msg)
 
 
+@contextmanager
+def _as_output_errors(target: Path) -> Iterator[None]:
+    """An OSError while writing ``target`` becomes its clean :class:`OutputError`; the
+    library's own errors (e.g. an image found unreadable while streaming it out) pass."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, PixelmeansError) and not isinstance(exc, OutputError):
+            raise
+        raise _output_error(target, exc) from None
+
+
 def _folder_taken(target: Path) -> OutputExistsError:
     msg = f"{target}: folder is not empty; pass overwrite=True (--force) to replace it"
     return OutputExistsError(msg)
@@ -239,14 +247,9 @@ def write_folder_atomically(path: str | os.PathLike, write: Callable[[Path], obj
     target = Path(path)
     check_output_folder(target, overwrite=overwrite)
     _check_folder(target)
-    try:
-        with temporary_folder(target) as tmp:
-            write(tmp)
-            _move_folder_into_place(tmp, target, overwrite)
-    except OSError as exc:
-        if isinstance(exc, PixelmeansError) and not isinstance(exc, OutputError):
-            raise
-        raise _output_error(target, exc) from None
+    with _as_output_errors(target), temporary_folder(target) as tmp:
+        write(tmp)
+        _move_folder_into_place(tmp, target, overwrite)
     return target
 
 
