@@ -25,7 +25,10 @@ from .pngfile import indexed_png
 # - PNG of a palette image: written by .pngfile with unfiltered rows (Pillow filters packed
 #   rows, which made 16-colour files 8-19% larger) and deflated on all cores. zlib level 9 up
 #   to 2 MP; above, 8 for packed rows (k <= 16: 3-8% smaller than level 6 for 0.3-0.7 s more
-#   at 12 MP) and 7 for 8-bit rows (within 0.5% of level 9, at a third of its time). Palette
+#   at 12 MP); 8 also for 8-bit rows of up to 64 entries (12 MP mosaic: k = 32 3.3% and
+#   k = 64 1.9% smaller than level 7, which left k = 64 0.3% above pngquant; 1.1 and 0.8 s
+#   more CPU, shared by the cores) and 7 above 64 entries (level 8 saved 0.5% at k = 256 for
+#   0.5 s more; 7 is within 0.5% of level 9, at a third of its time). Palette
 #   order is left heaviest first: with unfiltered rows it does not change the size, and with
 #   any row filter, even on a palette sorted by lightness or along a nearest-neighbour tour,
 #   12 MP files at k = 256 grew by 11-38%.
@@ -34,8 +37,8 @@ from .pngfile import indexed_png
 #   method 6 / quality 100, which took 3-9 s for a 451×300 photo (a brute-force search).
 # - GIF: `optimize` gave byte-identical files; Pillow's defaults.
 PNG_SMALL = (9, 2_000_000)  # (zlib level, largest image in pixels it is used for)
-PNG_LEVEL_PACKED = 8  # above PNG_SMALL, for 1, 2 or 4 bits a pixel
-PNG_LEVEL_BYTES = 7  # above PNG_SMALL, for 8 bits a pixel
+PNG_LEVEL_FEW = (8, 64)  # above PNG_SMALL: (zlib level, most palette entries it is used for)
+PNG_LEVEL_MANY = 7  # above PNG_SMALL, for more entries
 PNG_OTHER_LEVEL = 6
 WEBP_MAX_SIDE = 16383  # the WebP format's limit on either side
 WEBP_OPTIONS = {"lossless": True, "quality": 50, "method": 4}
@@ -101,12 +104,12 @@ def png_level(n_pixels: int, n_entries: int) -> int:
 
     Examples
     --------
-    >>> png_level(1_000_000, 256), png_level(12_000_000, 16), png_level(12_000_000, 64)
+    >>> png_level(1_000_000, 256), png_level(12_000_000, 64), png_level(12_000_000, 65)
     (9, 8, 7)
     """
     if n_pixels <= PNG_SMALL[1]:
         return PNG_SMALL[0]
-    return PNG_LEVEL_PACKED if n_entries <= 16 else PNG_LEVEL_BYTES
+    return PNG_LEVEL_FEW[0] if n_entries <= PNG_LEVEL_FEW[1] else PNG_LEVEL_MANY
 
 
 def _alphas(im: Image.Image, n_entries: int) -> np.ndarray | None:

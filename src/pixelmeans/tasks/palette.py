@@ -21,6 +21,7 @@ from PIL import Image
 
 from ..cluster.core.fit import KMeansResult, fit_kmeans
 from ..cluster.core.fixed import fit_kmeans_fixed
+from ..cluster.core.seeding import as_random_state
 from ..errors import InvalidParameterError
 from ..files.atomic import write_atomically
 from ..files.read import read_regular_file
@@ -57,16 +58,25 @@ MAX_EXACT_COLORS = 20_000
 # the spread between random seeds), at a quarter of the decoding and counting time.
 PALETTE_DECODE_PIXELS = 500_000
 BIN_BITS = 6
-# Seedings tried (the best kept) for a small k, the largest k counted as small, and the
-# seedings above it: at k = 8 one of three seedings left two bundled photos 2-4% above
-# scikit-learn's MSE and eight brought them within 0.3%; at k = 16 eight seedings were no
-# better than three (and cost 0.3-0.5 s more at 12 MP).
-COARSE_SEEDINGS = (8, 8, 3)
-# Lloyd steps on the exact colours after the binned fit (RGB), which start from the best
-# seeding on 5-bit bins: on the benchmark photos at k = 8 to 256 this matched or beat a
-# refinement on 6-bit bins followed by 5 exact steps (MSE within ±0.5%, 25% less time at
-# k = 256); running on to convergence took up to 50 steps for a further 0.1-0.7%.
+# Seedings tried on 5-bit bins for a small k, the largest k counted as small, and the
+# seedings above it. At k = 64 three seedings left three of the seven benchmark photos
+# 1.1-2.1% above scikit-learn's MSE (its K-means on every pixel, one run); eight brought
+# every photo within 0.5% (`benchmarks/bench_jobs.py`), for about 0.2 s more at 12 MP.
+COARSE_SEEDINGS = (8, 64, 3)
+# The RGB fit is finished by K-means on the exact distinct colours (the engine's bound-based
+# Lloyd, weighted by pixel counts, in float32: whole values), which is K-means on every
+# pixel. The best coarse seedings are each finished for FINISH_STEPS steps, as many as
+# FINISH_CANDIDATES_WORK (distinct colours × k) and FINISH_WORK (distinct colours × steps)
+# allow; the best of them runs on until it settles or its steps reach FINISH_WORK / distinct
+# colours (FINISH_STEPS at least, 300 at most, as scikit-learn's max_iter). The bin error
+# ranks seedings poorly: on coffee at k = 16 the best seeding on bins ended 1.2% above
+# scikit-learn, the best of five finished 0.5%. Photos of up to ~100k colours run to
+# convergence; the 12 MP mosaic (579k colours) gets 10 steps (within 0.2% of its converged
+# error at k = 64, for 1 s less). The engine's steps took 0.6× the time of the 8×8×8-cell
+# Lloyd steps used before, from k = 16 to 256.
 FINISH_STEPS = 10
+FINISH_WORK = 6_000_000
+FINISH_CANDIDATES_WORK = 8_000_000
 FINISH_TOL = 1e-4  # of the mean channel variance, as scikit-learn's KMeans
 DEFAULT_COLOR_SPACE = "rgb"
 SORT_KEYS = ("share", "lightness", "hue")
@@ -360,65 +370,55 @@ def _seedings(n_colors: int) -> int:
     return many if n_colors <= up_to else few
 
 
-def _binned_centers(hist: ColorHistogram, n_colors: int, color_space: str, random_state
-                    ) -> np.ndarray:
-    """Centres (in ``color_space``) fitted on colour bins: the best of a few seedings on
-    5-bit bins, refined on 6-bit bins outside RGB (in RGB the exact finish refines them)."""
+def _coarse_seedings(hist: ColorHistogram, n_colors: int, color_space: str, random_state
+                     ) -> list[np.ndarray]:
+    """Centres (in ``color_space``) of a few K-means fits on 5-bit colour bins, each from
+    its own k-means++ seeding, the lowest bin error first."""
     coarse, coarse_weights = hist.coarsen(BIN_BITS - 1)
     if len(coarse) < n_colors:
         points, weights = hist.coarsen(BIN_BITS)
-        return _fit(points, weights, n_colors, color_space, random_state).centers
-    seeded = _fit(coarse, coarse_weights, n_colors, color_space, random_state,
-                  n_init=_seedings(n_colors))
-    if color_space == "rgb":
-        return seeded.centers
+        return [_fit(points, weights, n_colors, color_space, random_state).centers]
+    rng = as_random_state(random_state)
+    fits = [_fit(coarse, coarse_weights, n_colors, color_space, rng)
+            for _ in range(_seedings(n_colors))]
+    return [fit.centers for fit in sorted(fits, key=lambda fit: fit.inertia)]
+
+
+def _binned_centers(hist: ColorHistogram, n_colors: int, color_space: str, random_state
+                    ) -> np.ndarray:
+    """Centres (in ``color_space``, not RGB) fitted on colour bins: the best of a few
+    seedings on 5-bit bins, refined on 6-bit bins."""
+    best = _coarse_seedings(hist, n_colors, color_space, random_state)[0]
     points, weights = hist.coarsen(BIN_BITS)
-    return _fit(points, weights, n_colors, color_space, random_state,
-                init=seeded.centers).centers
+    return _fit(points, weights, n_colors, color_space, random_state, init=best).centers
 
 
-def _finish_rgb(hist: ColorHistogram, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lloyd steps on the exact distinct colours, from ``centers`` (RGB, 0–255) until they
-    settle (scikit-learn's tolerance) or ``FINISH_STEPS``; the palette rounded to sRGB and
-    each colour's nearest entry in it.
+def _finish_rgb(hist: ColorHistogram, seedings: list[np.ndarray]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """K-means on the exact distinct colours (weighted by their pixel counts, so K-means on
+    every pixel) from the best of ``seedings`` (RGB centres, 0–255, best first); the palette
+    rounded to sRGB and each colour's nearest entry in it.
 
-    Each step assigns every distinct colour to its nearest centre and moves each centre to
-    the weighted mean of its colours: K-means on every pixel, finishing what the bins began.
-    The colours are grouped in 8×8×8 cells once; a cell whose colours can only have one
-    nearest centre adds its precomputed sums at once, so a step works colour by colour only
-    in the cells that straddle a boundary.
+    The first seedings are each run for ``FINISH_STEPS`` steps, as many as the budget
+    allows (see the settings above), and the lowest error is run on until it settles.
     """
-    counts = hist.counts.astype(np.float64)
-    colors = hist.colors.astype(np.float64)
-    weighted = colors * counts[:, None]
-    mean = weighted.sum(axis=0) / counts.sum()
-    tol = FINISH_TOL * float(counts @ ((colors - mean) ** 2).sum(axis=1)) / counts.sum() / 3
-    cells = RGBCells.of(hist.colors)
-    n_cells, k = cells.cells.size, len(centers)
-    cell_mass = np.bincount(cells.row, weights=counts, minlength=n_cells)
-    cell_sums = np.stack([np.bincount(cells.row, weights=weighted[:, j], minlength=n_cells)
-                          for j in range(3)], axis=1)
-    for _ in range(FINISH_STEPS):
-        table, n_candidates = cells.candidates(centers)
-        settled = n_candidates == 1
-        owner = table[settled, 0]
-        mass = np.bincount(owner, weights=cell_mass[settled], minlength=k)
-        sums = np.stack([np.bincount(owner, weights=cell_sums[settled, j], minlength=k)
-                         for j in range(3)], axis=1)
-        open_colors = np.flatnonzero(~settled[cells.row])
-        nearest = cells.resolve(open_colors, table, n_candidates, centers)
-        mass += np.bincount(nearest, weights=counts[open_colors], minlength=k)
-        sums += np.stack([np.bincount(nearest, weights=weighted[open_colors, j], minlength=k)
-                          for j in range(3)], axis=1)
-        filled = mass > 0  # an emptied centre stays where it was
-        moved = centers.copy()
-        moved[filled] = sums[filled] / mass[filled, None]
-        shift = float(((moved - centers) ** 2).sum())
-        centers = moved
-        if shift <= tol:
-            break
-    palette = to_uint8(np.clip(centers / 255.0, 0, 1))
-    return palette, cells.nearest(palette)
+    X = hist.colors.astype(np.float32)
+    weights = hist.counts.astype(np.float64)
+    m, k = X.shape[0], len(seedings[0])
+    tried = int(np.clip(min(FINISH_CANDIDATES_WORK // (m * k), FINISH_WORK // (m * FINISH_STEPS)),
+                        1, len(seedings)))
+    max_steps = int(np.clip(FINISH_WORK // m, FINISH_STEPS, 300))
+
+    def run(centers, steps) -> KMeansResult:
+        return fit_kmeans(X, k, sample_weight=weights, init=centers, max_iter=steps,
+                          tol=FINISH_TOL)
+
+    best = min((run(centers, FINISH_STEPS) for centers in seedings[:tried]),
+               key=lambda fit: fit.inertia)
+    if best.n_iter >= FINISH_STEPS and max_steps > FINISH_STEPS:
+        best = run(best.centers, max_steps - FINISH_STEPS)
+    palette = to_uint8(np.clip(best.centers / 255.0, 0, 1))
+    return palette, RGBCells.of(hist.colors).nearest(palette)
 
 
 def _cluster_histogram(hist: ColorHistogram, n_colors: int, color_space: str, random_state
@@ -438,12 +438,13 @@ def _cluster_histogram(hist: ColorHistogram, n_colors: int, color_space: str, ra
         centers = to_uint8(np.clip(to_srgb(fit.centers, color_space), 0, 1))
         shares = np.bincount(fit.labels, weights=hist.counts, minlength=n_colors)
         return centers, shares, None
-    binned = _binned_centers(hist, n_colors, color_space, random_state)
-    centers = to_uint8(np.clip(to_srgb(binned, color_space), 0, 1))
     if color_space != "rgb":
+        binned = _binned_centers(hist, n_colors, color_space, random_state)
+        centers = to_uint8(np.clip(to_srgb(binned, color_space), 0, 1))
         nearest = nearest_colors(hist.colors, centers, color_space)
         return centers, np.bincount(nearest, weights=hist.counts, minlength=n_colors), nearest
-    centers, nearest = _finish_rgb(hist, np.clip(binned, 0, 1) * 255.0)
+    seedings = _coarse_seedings(hist, n_colors, color_space, random_state)
+    centers, nearest = _finish_rgb(hist, [np.clip(c, 0, 1) * 255.0 for c in seedings])
     return centers, np.bincount(nearest, weights=hist.counts, minlength=n_colors), nearest
 
 
