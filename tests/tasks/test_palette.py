@@ -183,11 +183,11 @@ def test_binned_fit_finished_on_exact_colours_matches_kmeans_on_every_pixel(k):
     (given as distinct colours with their counts: the same objective), best of 3 seeds."""
     from sklearn.cluster import KMeans
 
-    from pixelmeans.tasks import palette as palette_module
+    from pixelmeans.tasks import color_fit
 
     with Image.open(DATA / "coffee.jpg") as im:
         hist = color_histogram(np.asarray(im.convert("RGB")))
-    assert hist.n_colors > palette_module.MAX_EXACT_COLORS
+    assert hist.n_colors > color_fit.MAX_EXACT_COLORS
     ours = _error_on_every_pixel(hist, extract_palette(hist_image(hist), k).colors)
     reference = min(
         _error_on_every_pixel(hist, np.clip(np.rint(KMeans(k, n_init=1, random_state=seed).fit(
@@ -204,11 +204,11 @@ def hist_image(hist):
 
 def test_exact_finish_lowers_the_error_of_the_binned_fit():
     from pixelmeans.image.colorspace import to_uint8
-    from pixelmeans.tasks.palette import _coarse_seedings
+    from pixelmeans.tasks.color_fit import coarse_seedings
 
     with Image.open(DATA / "coffee.jpg") as im:
         image = np.asarray(im.convert("RGB"))
     hist = color_histogram(image)
     finished = _error_on_every_pixel(hist, extract_palette(image, 16).colors)
-    best_on_bins = to_uint8(np.clip(_coarse_seedings(hist, 16, "rgb", 0)[0], 0, 1))
+    best_on_bins = to_uint8(np.clip(coarse_seedings(hist, 16, "rgb", 0)[0], 0, 1))
     assert finished < 0.99 * _error_on_every_pixel(hist, best_on_bins)
