@@ -78,7 +78,7 @@ def dither_mask(error_of_color: np.ndarray, counts: np.ndarray, index: np.ndarra
     if mean_squared == 0:
         return np.zeros(shape, dtype=bool)
     grid = error[index.reshape(h, w)[::2, ::2]]
-    local = uniform_filter(grid, size=(WINDOW, WINDOW, 1), mode="nearest")
+    local = uniform_filter(grid, size=(WINDOW, WINDOW, 1), mode="mirror")
     rms = mean_squared ** 0.5
     threshold = rms * min(rms / ERROR_SCALE, MAX_FRACTION)
     wrong = np.einsum("ijk,ijk->ij", local, local) > threshold * threshold
