@@ -19,14 +19,24 @@ def _mask_by_brute_force(error, counts, index, shape):
     rms = np.sqrt((counts * squared).sum() / counts.sum())
     threshold = rms * min(rms / ERROR_SCALE, MAX_FRACTION)
     grid = error[index.reshape(h, w)[::2, ::2]]
-    r = WINDOW // 2
-    padded = np.pad(grid, ((r, r), (r, r), (0, 0)), mode="reflect")
+    gh, gw = grid.shape[:2]
     out = np.zeros(shape, dtype=bool)
-    for i in range(grid.shape[0]):
-        for j in range(grid.shape[1]):
-            mean = padded[i:i + WINDOW, j:j + WINDOW].mean(axis=(0, 1))
+    for i in range(gh):
+        for j in range(gw):
+            box = [grid[_mirrored(a, gh), _mirrored(b, gw)]
+                   for a in range(i - WINDOW // 2, i + WINDOW // 2 + 1)
+                   for b in range(j - WINDOW // 2, j + WINDOW // 2 + 1)]
+            mean = np.mean(box, axis=0)
             out[2 * i:2 * i + 2, 2 * j:2 * j + 2] = np.sqrt((mean**2).sum()) > threshold
     return out
+
+
+def _mirrored(i, n):
+    """Index i of a row of n mirrored about its first and last entries (d c b | a b c d)."""
+    if n == 1:
+        return 0
+    i %= 2 * (n - 1)
+    return i if i < n else 2 * (n - 1) - i
 
 
 @given(st.integers(1, 19), st.integers(1, 19), st.integers(1, 40), st.integers(0, 2**32 - 1))

@@ -17,25 +17,44 @@ import numpy as np
 # and 256 and on scikit-image's photos and the 4 MP photo at k = 16, against `pngquant K`
 # (its default, dithered) on file size and mean CIEDE2000 after a σ = 1 px blur:
 # - The average is a box of WINDOW pixels a side over every second pixel each way (about 10
-#   pixels of the picture; 0.1-0.3 s at 12 MP). Boxes of 3 and 9 full-resolution pixels gave
-#   the same size against error trade-off; the half-resolution grid costs a quarter.
+#   pixels of the picture; about 0.15 s at 12 MP). Boxes of 3 and 9 full-resolution pixels
+#   gave the same size against error trade-off; the half-resolution grid costs a quarter.
 # - A pixel is dithered where the averaged error (RGB, Euclidean) exceeds a fraction of the
 #   RMS error of the nearest colours over the image, that fraction being RMS / ERROR_SCALE and
 #   at most MAX_FRACTION. One fixed fraction could not serve k = 16 and k = 256 at once: at
 #   pngquant's size the mosaic needed 0.5 × RMS at k = 16 (RMS 25) and 0.2 × RMS at k = 256
-#   (RMS 7.7), and 0.35 at k = 64 (RMS 13.5), which the ratio follows. ERROR_SCALE 36 / 40 /
-#   45 gave files 0.965 / 0.979 / 0.989 × pngquant's on rocket at k = 16 with blurred error
-#   1.011 / 0.998 / 0.989 × its; 40 holds both at or under pngquant's on the mosaic at all
-#   three k, on rocket and on astronaut. The cap keeps coarse palettes (a few colours, or
-#   another picture's) dithered: without it a palette with an RMS error above 40 would hardly
-#   be dithered at all.
+#   (RMS 7.7), and 0.35 at k = 64 (RMS 13.5), which the ratio follows. With the palette fit
+#   of main at e4dce78, ERROR_SCALE 40 / 44 / 48 gave files 0.980 / 0.993 / 1.004 × pngquant's
+#   on the mosaic at k = 64 with blurred error 0.999 / 0.978 / 0.961 × its, and on rocket at
+#   k = 16 0.981 / 0.990 / 0.996 × with 0.986 / 0.977 / 0.971 ×; 44 leaves a margin on both,
+#   and holds both at or under pngquant's on the mosaic at k = 16 and 256 and on astronaut.
+#   The cap keeps coarse palettes (a few colours, or another picture's) dithered: without it a
+#   palette with an RMS error above 44 would hardly be dithered at all.
+# - Sampling every second pixel sees a pattern of one-pixel period (an already dithered
+#   picture) as flat, so such areas are dithered again, as plain Floyd–Steinberg would.
 # - A mask from the picture's local contrast (libimagequant's kind: the largest second
 #   difference of a channel, widened by 3-5 px) was measured too: at equal size it left a
 #   6-20% higher blurred error than this one. Weakening the diffusion everywhere instead (Floyd–
 #   Steinberg towards the nearest colour plus a fraction of the error) was worse still.
 WINDOW = 5
-ERROR_SCALE = 40.0
+ERROR_SCALE = 44.0
 MAX_FRACTION = 0.5
+
+
+def _box_sums(grid: np.ndarray, size: int) -> np.ndarray:
+    """Sums over ``size × size`` boxes of an ``h × w × c`` array, mirrored at its edges
+    (``d c b | a b c d``), as ``size`` shifted slices each way: at this one small box, numpy
+    alone is as fast as scipy.ndimage's filter, without its 0.17 s import."""
+    h, w = grid.shape[:2]
+    r = size // 2
+    padded = np.pad(grid, ((r, r), (r, r), (0, 0)), mode="reflect")
+    rows = padded[:h].copy()
+    for i in range(1, size):
+        rows += padded[i:i + h]
+    sums = rows[:, :w].copy()
+    for j in range(1, size):
+        sums += rows[:, j:j + w]
+    return sums
 
 
 def dither_mask(error_of_color: np.ndarray, counts: np.ndarray, index: np.ndarray,
@@ -68,8 +87,6 @@ def dither_mask(error_of_color: np.ndarray, counts: np.ndarray, index: np.ndarra
     >>> mask[0, [2, 16, 48, 62]].tolist()
     [False, True, True, False]
     """
-    from scipy.ndimage import uniform_filter
-
     h, w = shape
     error = np.asarray(error_of_color, dtype=np.float32)
     squared = np.einsum("ij,ij->i", error, error)
@@ -78,8 +95,8 @@ def dither_mask(error_of_color: np.ndarray, counts: np.ndarray, index: np.ndarra
     if mean_squared == 0:
         return np.zeros(shape, dtype=bool)
     grid = error[index.reshape(h, w)[::2, ::2]]
-    local = uniform_filter(grid, size=(WINDOW, WINDOW, 1), mode="mirror")
+    local = _box_sums(grid, WINDOW)
     rms = mean_squared ** 0.5
-    threshold = rms * min(rms / ERROR_SCALE, MAX_FRACTION)
+    threshold = rms * min(rms / ERROR_SCALE, MAX_FRACTION) * WINDOW * WINDOW  # of sums
     wrong = np.einsum("ijk,ijk->ij", local, local) > threshold * threshold
     return wrong.repeat(2, axis=0).repeat(2, axis=1)[:h, :w]
