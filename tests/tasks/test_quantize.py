@@ -209,3 +209,53 @@ def test_nearest_srgb_colour_does_not_depend_on_the_palette_order(rng):
     a = palette[nearest_colors(colors, palette, "rgb")]
     b = palette[order][nearest_colors(colors, palette[order], "rgb")]
     np.testing.assert_array_equal(a, b)
+
+
+def _stripes_and_ramp():
+    """Grey stripes 48 48 80 80 ... (left) beside a smooth ramp from 0 to 128 (right)."""
+    stripes = np.tile(np.where(np.arange(64) // 2 % 2, 80, 48), (48, 1))
+    ramp = np.tile(np.linspace(0, 128, 128), (48, 1))
+    grey = np.rint(np.hstack([stripes, ramp])).astype(np.uint8)
+    return np.repeat(grey[:, :, None], 3, axis=2)
+
+
+def _blurred_error(a, b):
+    from scipy.ndimage import gaussian_filter
+
+    return np.abs(gaussian_filter(a.astype(float) - b, sigma=(1.5, 1.5, 0))).mean()
+
+
+def test_dithering_keeps_nearest_colours_in_texture_and_dithers_a_smooth_ramp():
+    """With black and mid-grey: the stripes, whose nearest colours (0 and 128) average out
+    to the picture, keep those exactly, though plain Floyd–Steinberg (Pillow's, the
+    reference) would change them; the ramp is dithered, as Floyd–Steinberg does it, and its
+    blurred error drops well below the nearest colours'."""
+    img = _stripes_and_ramp()
+    palette = np.array([[0, 0, 0], [128, 128, 128]], np.uint8)
+    q = quantize(img, palette=palette, dither=True)
+    nearest = palette[_nearest_by_brute_force(img, palette)]
+    reference = Image.new("P", (1, 1))
+    reference.putpalette(np.vstack([palette] * 128).tobytes())
+    fs = np.asarray(Image.fromarray(img).quantize(palette=reference,
+                                                  dither=Image.Dither.FLOYDSTEINBERG))
+    fs = palette[fs % 2]
+    texture, ramp = np.s_[:, :52], np.s_[:, 76:]  # away from where they meet
+    assert np.array_equal(q.image[texture], nearest[texture])
+    assert not np.array_equal(fs[texture], nearest[texture])  # so the above can fail
+    assert (q.image[ramp] != nearest[ramp]).any(axis=2).mean() > 0.2
+    assert _blurred_error(q.image[ramp], img[ramp]) < 0.5 * _blurred_error(nearest[ramp],
+                                                                          img[ramp])
+    # Where it dithers, the labels are Floyd–Steinberg's.
+    changed = (q.image != nearest).any(axis=2)
+    assert np.array_equal(q.image[changed], fs[changed])
+
+
+def test_dithered_labels_are_palette_entries_and_deterministic():
+    img = load_image(DATA / "coffee.jpg").pixels
+    first, again = quantize(img, 16, dither=True), quantize(img, 16, dither=True)
+    assert np.array_equal(first.labels, again.labels)
+    assert first.labels.max() < len(first.palette)
+    used = {tuple(c) for c in np.unique(first.image.reshape(-1, 3), axis=0)}
+    assert used <= {tuple(c) for c in first.palette.colors}
+    assert len(used) == len(first.palette)  # the shares count every label
+    assert np.all(first.palette.weights > 0)

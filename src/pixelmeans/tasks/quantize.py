@@ -2,7 +2,10 @@
 
 Every pixel maps to its nearest palette colour through a lookup table over the image's
 distinct colours: the nearest colour is computed once per distinct colour, never per pixel.
-Dithering (Floyd–Steinberg) uses Pillow's C implementation against the K-means palette.
+Dithering (Floyd–Steinberg) uses Pillow's C implementation against the K-means palette, and
+keeps its result only where the nearest colours are wrong on average over a few pixels
+(image/dithering.py); elsewhere each pixel keeps its nearest colour, which saves the bytes of
+dither noise that would not show.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import InvalidParameterError
+from ..image.dithering import dither_mask
 from ..image.histogram import ColorHistogram, histogram_and_index, pack_rgb
 from ..image.indexed import encode, expand, indexed_image, save_indexed
 from ..image.load import RGBImage, as_image
@@ -88,11 +92,9 @@ class Quantized:
 
 
 def _dithered(img: RGBImage, palette: Palette) -> np.ndarray:
-    """Floyd–Steinberg labels from Pillow, against exactly the palette's colours."""
+    """Floyd–Steinberg labels from Pillow, against exactly the palette's (at most 256)
+    colours."""
     k = len(palette)
-    if k > 256:
-        msg = f"dithering supports at most 256 colours; got {k}"
-        raise InvalidParameterError(msg)
     # Pillow maps to a 256-entry palette: repeat ours cyclically so every entry is one of
     # our colours, then fold the indices back.
     cyclic = palette.colors[np.arange(256) % k]
@@ -101,6 +103,22 @@ def _dithered(img: RGBImage, palette: Palette) -> np.ndarray:
     out = Image.fromarray(img.pixels).quantize(palette=reference,
                                                dither=Image.Dither.FLOYDSTEINBERG)
     return (np.asarray(out).astype(np.uint16) % k).astype(np.uint8)  # k may be 256
+
+
+def _selectively_dithered(img: RGBImage, palette: Palette, colors: PixelColors,
+                          nearest: np.ndarray) -> np.ndarray:
+    """Flat labels: Floyd–Steinberg's where :func:`dither_mask` says dithering pays, the
+    nearest colour's (``nearest``: each histogram colour's label) elsewhere."""
+    if len(palette) > 256:
+        msg = f"dithering supports at most 256 colours; got {len(palette)}"
+        raise InvalidParameterError(msg)
+    hist = colors.hist
+    error = hist.colors.astype(np.float32) - palette.colors[nearest]
+    where = dither_mask(error, hist.counts, colors.index, img.shape).ravel()
+    plain = nearest.astype(np.uint8)[colors.index]
+    if not where.any():
+        return plain
+    return np.where(where, _dithered(img, palette).ravel(), plain)
 
 
 def _ranked(palette: Palette, labels_of, counts_of):
@@ -155,7 +173,9 @@ def redraw_with_colors(img: RGBImage, n_colors: int, *, color_space: str, dither
                                             img.source)
     palette = Palette(palette.colors, palette.weights, img.source, color_space)
     if dither:
-        labels = _dithered(img, palette).ravel()
+        if nearest is None:
+            nearest = nearest_colors(hist.colors, palette.colors, color_space)
+        labels = _selectively_dithered(img, palette, colors, nearest)
         palette, remap = _ranked(palette, img.counted(labels), None)
         labels, by_color = remap[labels], None
     else:
@@ -202,7 +222,11 @@ def quantize(
     color_space : {"rgb", "lab", "oklab"}, default "rgb"
         Space for clustering and for "nearest colour".
     dither : bool, default False
-        Floyd–Steinberg error diffusion (Pillow's C implementation) against the palette.
+        Floyd–Steinberg error diffusion (Pillow's C implementation) against exactly the
+        palette's colours, kept where the nearest colours are wrong on average over about ten
+        pixels (smooth gradients that would band); textured, noisy or edge areas and areas
+        close to a palette colour keep their nearest colours, where dither noise would cost
+        bytes without showing. At most 256 colours.
     palette : Palette, hex codes, array of RGB triples or palette file, optional
         Reuse these colours (one look across a series of photos, a saved ``.gpl``/``.json``/
         ``.ase`` palette, ``["#000000", "#ffffff"]``) instead of fitting.
