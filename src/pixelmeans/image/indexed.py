@@ -23,12 +23,12 @@ from .pngfile import indexed_png
 # Encoder settings, chosen by measuring size against time on real photos of 0.24 to 12 MP,
 # k = 4 to 256 (benchmarks/RESULTS.md, "encoders" and "jobs"):
 # - PNG of a palette image: written by .pngfile with unfiltered rows (Pillow filters packed
-#   rows, which made 16-colour files 8-19% larger) and deflated on all cores. zlib level 9 up
-#   to 2 MP; above, 8 for packed rows (k <= 16: 3-8% smaller than level 6 for 0.3-0.7 s more
-#   at 12 MP); 8 also for 8-bit rows of up to 64 entries (12 MP mosaic: k = 32 3.3% and
-#   k = 64 1.9% smaller than level 7, which left k = 64 0.3% above pngquant; 1.1 and 0.8 s
-#   more CPU, shared by the cores) and 7 above 64 entries (level 8 saved 0.5% at k = 256 for
-#   0.5 s more; 7 is within 0.5% of level 9, at a third of its time). Palette
+#   rows, which made 16-colour files 8-19% larger) and deflated by zlib-ng on all cores.
+#   Level 9 up to 2 MP; above, 8 for up to 64 entries and 7 for more. On the 12 MP mosaic
+#   (zlib-ng, bytes and one core's seconds): k = 16 levels 7/8/9 1,153,253 / 1,130,587 /
+#   1,132,607 (0.23 / 0.46 / 0.68 s); k = 64 2,246,352 / 2,214,770 / 2,217,394 (0.42 / 0.91 /
+#   0.90 s; pngquant's file 2,257,724); k = 256 3,695,681 / 3,680,202 / 3,658,996 (0.30 /
+#   0.58 / 0.64 s), where 7 keeps the time under pngquant's. Palette
 #   order is left heaviest first: with unfiltered rows it does not change the size, and with
 #   any row filter, even on a palette sorted by lightness or along a nearest-neighbour tour,
 #   12 MP files at k = 256 grew by 11-38%.
