@@ -19,7 +19,8 @@ import csv
 import io
 import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
@@ -34,6 +35,8 @@ from .quantize import PixelColors, Quantized, Redrawn, pixel_colors, redraw_with
 
 DEFAULT_SWEEP = (2, 4, 8, 16, 32, 64, 128, 256)
 SSIM_SIDE = 256  # SSIM on pictures averaged down to about this short side (see ssim_scale)
+SWEEP_WORKERS = 2  # k fitted, encoded and measured at once in a sweep (see compression_sweep)
+BAND_BLOCKS = 8  # rows of blocks summed at a time (see _redrawn_block_means)
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,35 @@ def _block_means(pixels: np.ndarray, f: int) -> np.ndarray:
     return blocks.sum(axis=1, dtype=np.uint32).sum(axis=2) / (f * f)
 
 
+def _redrawn_block_means(labels: np.ndarray, colors: np.ndarray, f: int) -> np.ndarray:
+    """``_block_means(colors[labels], f)`` for ``f`` > 1, the same numbers, without the
+    ``H×W×3`` picture.
+
+    Each palette colour becomes one 64-bit word with its channels 21 bits apart, so one
+    gather and one sum a pixel add all three channels at once (a block's sum per channel,
+    at most ``255·f²``, fits in 21 bits up to f = 90; above, a channel a word), and the
+    rows go ``BAND_BLOCKS`` blocks at a time so that the words stay in cache. The sums are
+    whole numbers, so the means are exactly those of the expanded picture. On the 12 MP
+    photo: 0.015 s against 0.12–0.16 s for expanding the picture and averaging it.
+    """
+    height, width = labels.shape[0] // f, labels.shape[1] // f
+    shift = max(int(255 * f * f).bit_length(), 1)
+    groups = [(0, 1, 2)] if 3 * shift <= 64 else [(0,), (1,), (2,)]
+    sums = np.empty((height, width, 3), dtype=np.uint64)
+    low = np.uint64((1 << shift) - 1)
+    for group in groups:
+        words = np.zeros(len(colors), dtype=np.uint64)
+        for place, channel in enumerate(group):
+            words |= colors[:, channel].astype(np.uint64) << np.uint64(shift * place)
+        for top in range(0, height, BAND_BLOCKS):
+            end = min(height, top + BAND_BLOCKS)
+            band = np.take(words, labels[top * f:end * f, :width * f])
+            total = band.reshape(end - top, f, width, f).sum(axis=1).sum(axis=2)
+            for place, channel in enumerate(group):
+                sums[top:end, :, channel] = (total >> np.uint64(shift * place)) & low
+    return sums / (f * f)
+
+
 @dataclass(frozen=True)
 class _Original:
     """What the error measures need from the original image, computed once for all k."""
@@ -217,7 +249,8 @@ def _errors(original: _Original, redrawn: Redrawn) -> tuple[float, float, float 
     ssim = None
     small = original.small
     if min(small.shape[:2]) >= 7:
-        new = _block_means(q.image, ssim_scale(*original.img.shape))
+        f = ssim_scale(*original.img.shape)
+        new = q.image if f == 1 else _redrawn_block_means(q.labels, q.palette.colors, f)
         ssim = float(structural_similarity(small, new, channel_axis=2, data_range=255))
     return mse, psnr, ssim, float(delta_e)
 
@@ -237,6 +270,25 @@ def report_for(img: RGBImage, q: Quantized, colors: PixelColors | None = None
     :func:`~pixelmeans.tasks.quantize.pixel_colors` when already known)."""
     colors = pixel_colors(img) if colors is None else colors
     return _report(_Original.of(img, colors), Redrawn(q, None))
+
+
+def _in_order(make: Callable[[int], CompressionReport], ks: list[int], workers: int
+              ) -> Iterator[CompressionReport]:
+    """``make(k)`` for each k, ``workers`` at a time, yielded in the order of ``ks`` as soon
+    as each and all before it are done. The largest k, the slowest, starts first, so that
+    it does not run alone at the end."""
+    if workers <= 1 or len(ks) <= 1:
+        yield from map(make, ks)
+        return
+    largest = ks.index(max(ks))
+    pool = ThreadPoolExecutor(min(workers, len(ks)))
+    try:
+        started = {largest: pool.submit(make, ks[largest])}
+        started.update((i, pool.submit(make, k)) for i, k in enumerate(ks) if i != largest)
+        for i in range(len(ks)):
+            yield started[i].result()
+    finally:  # on an error (or a consumer that stops early), start no further k
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 SWEEP_CONSTRAINTS: Constraints = {
@@ -310,13 +362,19 @@ def compression_sweep(
                       f"k = {', '.join(map(str, over))} give the image itself "
                       f"(one row, {n_distinct} colours)", PaletteWarning, stacklevel=3)
     original = _Original.of(img, colors)
+
+    def report_of(k: int) -> CompressionReport:
+        return _report(original, redraw_with_colors(
+            img, k, color_space=color_space, dither=dither, palette=None,
+            random_state=random_state, colors=colors))
+
+    # A shared RandomState gives each k the draws after the previous k's: one at a time.
+    workers = 1 if isinstance(random_state, np.random.RandomState) else SWEEP_WORKERS
     reports = []
-    for done, k in enumerate(todo, 1):
-        redrawn = redraw_with_colors(img, k, color_space=color_space, dither=dither,
-                                     palette=None, random_state=random_state, colors=colors)
-        reports.append(_report(original, redrawn))
+    for done, report in enumerate(_in_order(report_of, todo, workers), 1):
+        reports.append(report)
         if on_report is not None:
-            on_report(reports[-1])
+            on_report(report)
         if progress is not None:
-            progress(done, len(todo), k)
+            progress(done, len(todo), report.n_colors)
     return CompressionSweep(tuple(reports))
