@@ -36,6 +36,7 @@ from .quantize import PixelColors, Quantized, Redrawn, pixel_colors, redraw_with
 DEFAULT_SWEEP = (2, 4, 8, 16, 32, 64, 128, 256)
 SSIM_SIDE = 256  # SSIM on pictures averaged down to about this short side (see ssim_scale)
 SWEEP_WORKERS = 2  # k fitted, encoded and measured at once in a sweep (see compression_sweep)
+SWEEP_BLAS_THREADS = 1  # BLAS threads during a sweep (see compression_sweep)
 BAND_BLOCKS = 8  # rows of blocks summed at a time (see _redrawn_block_means)
 
 
@@ -210,26 +211,36 @@ class _Original:
 
     img: RGBImage
     colors: PixelColors
+    rgb: np.ndarray  # each histogram colour, float64
     lab: np.ndarray  # CIELAB of each histogram colour
     small: np.ndarray  # the picture for SSIM (see ssim_scale)
 
     @classmethod
     def of(cls, img: RGBImage, colors: PixelColors) -> _Original:
-        return cls(img, colors, rgb_to_lab(colors.hist.colors / 255.0),
+        return cls(img, colors, colors.hist.colors.astype(np.float64),
+                   rgb_to_lab(colors.hist.colors / 255.0),
                    _block_means(img.pixels, ssim_scale(*img.shape)))
 
 
-def _pairs(original: _Original, redrawn: Redrawn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pairs(original: _Original, redrawn: Redrawn
+           ) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray]:
     """Each distinct (original colour, label) pair of the counted pixels, as a row of the
     histogram, a label and a pixel count. Undithered, the label is a function of the
-    colour: one pair per distinct colour, with no pass over the pixels."""
+    colour: one pair per distinct colour (the rows are then all of them, ``slice(None)``),
+    with no pass over the pixels."""
     hist = original.colors.hist
     if redrawn.labels_of_colors is not None:
-        return np.arange(hist.n_colors), redrawn.labels_of_colors, hist.counts
+        return slice(None), redrawn.labels_of_colors, hist.counts
     k = len(redrawn.quantized.palette)
     both = original.colors.index.astype(np.int64) * k + redrawn.quantized.labels.ravel()
     pairs, counts = np.unique(original.img.counted(both), return_counts=True)
     return pairs // k, pairs % k, counts
+
+
+def _mean(values: np.ndarray, counts: np.ndarray) -> float:
+    """The mean of ``values`` weighted by ``counts``, summed by numpy, not by BLAS (whose dot
+    product adds in an order that depends on its number of threads)."""
+    return float((values * counts).sum()) / float(counts.sum())
 
 
 def _errors(original: _Original, redrawn: Redrawn) -> tuple[float, float, float | None, float]:
@@ -239,20 +250,18 @@ def _errors(original: _Original, redrawn: Redrawn) -> tuple[float, float, float 
 
     q = redrawn.quantized
     rows, labels, counts = _pairs(original, redrawn)
-    total = float(counts.sum())
-    old = original.colors.hist.colors[rows].astype(np.float64)
-    drawn = q.palette.colors[labels].astype(np.float64)
-    mse = float(((old - drawn) ** 2).sum(axis=1) @ counts) / total / 3
+    drawn = q.palette.colors.astype(np.float64)[labels]
+    mse = _mean(((original.rgb[rows] - drawn) ** 2).sum(axis=1), counts) / 3
     psnr = math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
     palette_lab = rgb_to_lab(q.palette.colors / 255.0)
-    delta_e = deltaE_ciede2000(original.lab[rows], palette_lab[labels]) @ counts / total
+    delta_e = _mean(deltaE_ciede2000(original.lab[rows], palette_lab[labels]), counts)
     ssim = None
     small = original.small
     if min(small.shape[:2]) >= 7:
         f = ssim_scale(*original.img.shape)
         new = q.image if f == 1 else _redrawn_block_means(q.labels, q.palette.colors, f)
         ssim = float(structural_similarity(small, new, channel_axis=2, data_range=255))
-    return mse, psnr, ssim, float(delta_e)
+    return mse, psnr, ssim, delta_e
 
 
 def _report(original: _Original, redrawn: Redrawn) -> CompressionReport:
@@ -350,6 +359,8 @@ def compression_sweep(
     >>> [r.n_colors for r in sweep.reports], bool(sweep.reports[0].mse > sweep.reports[1].mse)
     ([2, 8], True)
     """
+    from threadpoolctl import threadpool_limits
+
     ks = list(ks)
     img = as_image(image)
     colors = pixel_colors(img)  # one histogram and one pixel lookup for every k
@@ -371,10 +382,11 @@ def compression_sweep(
     # A shared RandomState gives each k the draws after the previous k's: one at a time.
     workers = 1 if isinstance(random_state, np.random.RandomState) else SWEEP_WORKERS
     reports = []
-    for done, report in enumerate(_in_order(report_of, todo, workers), 1):
-        reports.append(report)
-        if on_report is not None:
-            on_report(report)
-        if progress is not None:
-            progress(done, len(todo), report.n_colors)
+    with threadpool_limits(SWEEP_BLAS_THREADS, user_api="blas"):
+        for done, report in enumerate(_in_order(report_of, todo, workers), 1):
+            reports.append(report)
+            if on_report is not None:
+                on_report(report)
+            if progress is not None:
+                progress(done, len(todo), report.n_colors)
     return CompressionSweep(tuple(reports))
