@@ -405,5 +405,5 @@ def compression_sweep(
             if on_report is not None:
                 on_report(report)
             if progress is not None:
-                progress(done, len(todo), report.n_colors)
+                progress(done, len(todo), todo[done - 1])
     return CompressionSweep(tuple(reports))
