@@ -333,3 +333,20 @@ def test_block_means_from_labels_equal_those_of_the_redrawn_picture(f, k, extra,
     expected = _block_means(expand(labels, colors), f)
     got = _redrawn_block_means(labels, colors, f)
     assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@given(codes=st.lists(st.integers(0, 999), max_size=300), table=st.sampled_from([10, 2000]))
+def test_distinct_pairs_are_those_numpy_finds_by_sorting(codes, table):
+    """Dithered, the (colour, label) pairs are counted in a table when few can occur, else
+    sorted: both give np.unique's answer."""
+    from pixelmeans.tasks import compress as module
+
+    values = np.array(codes, dtype=np.uint32)
+    saved = module.PAIR_TABLE
+    module.PAIR_TABLE = table  # 10: sorted; 2000: counted in a table
+    try:
+        got = module._distinct(values, 1000)
+    finally:
+        module.PAIR_TABLE = saved
+    expected = np.unique(values, return_counts=True)
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))

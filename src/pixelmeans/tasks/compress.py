@@ -53,6 +53,7 @@ SSIM_SIDE = 256  # SSIM on pictures averaged down to about this short side (see 
 SWEEP_WORKERS = 2
 SWEEP_BLAS_THREADS = 1
 BAND_BLOCKS = 8  # rows of blocks summed at a time (see _redrawn_block_means)
+PAIR_TABLE = 1 << 23  # the most (colour, label) codes counted in a table (see _distinct)
 
 
 @dataclass(frozen=True)
@@ -247,9 +248,24 @@ def _pairs(original: _Original, redrawn: Redrawn
     if redrawn.labels_of_colors is not None:
         return slice(None), redrawn.labels_of_colors, hist.counts
     k = len(redrawn.quantized.palette)
-    both = original.colors.index.astype(np.int64) * k + redrawn.quantized.labels.ravel()
-    pairs, counts = np.unique(original.img.counted(both), return_counts=True)
+    n_codes = hist.n_colors * k
+    code = np.dtype(np.uint32 if n_codes <= 1 << 32 else np.int64)  # uint32 sorts in half the time
+    both = original.colors.index.astype(code) * np.array(k, code) + \
+        redrawn.quantized.labels.ravel()
+    pairs, counts = _distinct(original.img.counted(both), n_codes)
     return pairs // k, pairs % k, counts
+
+
+def _distinct(codes: np.ndarray, n_codes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``codes`` (whole numbers below ``n_codes``), ascending, and
+    how many times each occurs, as ``np.unique(codes, return_counts=True)``: counted in a
+    table of ``n_codes`` when that is at most ``PAIR_TABLE`` long (12 MP dithered, k = 8:
+    0.03 s against 0.5 s for sorting), else sorted."""
+    if n_codes <= PAIR_TABLE:
+        table = np.bincount(codes, minlength=n_codes)
+        present = np.flatnonzero(table)
+        return present, table[present]
+    return np.unique(codes, return_counts=True)
 
 
 def _mean(values: np.ndarray, counts: np.ndarray) -> float:
