@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from skimage.color import deltaE_ciede2000, rgb2lab
 from skimage.metrics import mean_squared_error, peak_signal_noise_ratio, structural_similarity
@@ -237,3 +239,114 @@ def test_cli_quantize_says_that_partial_transparency_becomes_opaque(capsys, tmp_
                    "are written, as opaque; the others as transparent)\n")
     with Image.open(target) as im:
         assert "transparency" not in im.info
+
+
+def _with_holes(path: Path) -> np.ndarray:
+    """The photo as RGBA with a transparent band, so that some pixels do not count."""
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    alpha[50:90] = 0
+    return np.dstack([rgb, alpha])
+
+
+@pytest.mark.parametrize("dither", [False, True])
+@pytest.mark.parametrize("image", ["coffee", "holes"])
+def test_each_row_of_a_sweep_is_what_compress_reports_and_quantize_writes(image, dither):
+    """The sweep shares work across k and runs several k at once; every number must still be
+    the one a single `compress` gives, and the PNG size that of the file `quantize` writes.
+    (coffee is 600×400, so SSIM is taken on 2×2 block means.)"""
+    from pixelmeans import quantize
+
+    source = DATA / "coffee.jpg" if image == "coffee" else _with_holes(DATA / "coffee.jpg")
+    ks = (2, 5, 16, 64)
+    sweep = compression_sweep(source, ks, dither=dither)
+    assert [r.n_colors for r in sweep.reports] == list(ks)
+    for row, k in zip(sweep.reports, ks, strict=True):
+        report, q = compress(source, k, dither=dither)
+        assert row == report
+        written = quantize(source, k, dither=dither).encode("PNG")
+        assert row.png_bytes == len(written) == len(q.encode("PNG"))
+
+
+def test_a_sweep_gives_the_same_reports_one_k_at_a_time_or_several(monkeypatch):
+    """Reports and callbacks come in the order of ks however many k run at once."""
+    from pixelmeans.tasks import compress as module
+
+    def sweep(workers):
+        monkeypatch.setattr(module, "SWEEP_WORKERS", workers)
+        seen, steps = [], []
+        result = compression_sweep(DATA / "chelsea.jpg", (8, 64, 2, 4),
+                                   on_report=lambda r: seen.append(r.n_colors),
+                                   progress=lambda *a: steps.append(a))
+        assert seen == [8, 64, 2, 4]
+        assert steps == [(1, 4, 8), (2, 4, 64), (3, 4, 2), (4, 4, 4)]
+        return result
+
+    from threadpoolctl import threadpool_info
+
+    before = threadpool_info()
+    assert sweep(1) == sweep(2) == sweep(3)
+    assert threadpool_info() == before  # the sweep's limit on BLAS threads is lifted
+
+
+def test_a_shared_random_state_is_drawn_from_one_k_after_the_other():
+    """With a RandomState (not a seed) each k takes the draws after the previous k's, as
+    successive calls would: the sweep then runs one k at a time."""
+    img = np.asarray(Image.open(DATA / "chelsea.jpg").convert("RGB"))[::2, ::2]
+    sweep = compression_sweep(img, (3, 6, 12), random_state=np.random.RandomState(7))
+    state = np.random.RandomState(7)
+    assert list(sweep.reports) == [compress(img, k, random_state=state)[0] for k in (3, 6, 12)]
+
+
+def test_an_error_in_one_k_of_a_sweep_stops_it(monkeypatch):
+    from pixelmeans.tasks import compress as module
+
+    real = module.redraw_with_colors
+
+    def failing(img, k, **kwargs):
+        if k == 4:
+            raise InvalidParameterError("k = 4 failed")
+        return real(img, k, **kwargs)
+
+    monkeypatch.setattr(module, "redraw_with_colors", failing)
+    seen = []
+    with pytest.raises(InvalidParameterError, match="k = 4 failed"):
+        compression_sweep(DATA / "chelsea.jpg", (2, 4, 8, 16, 32),
+                          on_report=lambda r: seen.append(r.n_colors))
+    assert seen == [2]
+
+
+@given(f=st.integers(2, 100), k=st.sampled_from([1, 2, 7, 256, 300]),
+       extra=st.tuples(st.integers(0, 99), st.integers(0, 99)), seed=st.integers(0, 2**16),
+       blocks=st.tuples(st.integers(1, 20), st.integers(1, 3)))
+@settings(max_examples=40)
+def test_block_means_from_labels_equal_those_of_the_redrawn_picture(f, k, extra, seed, blocks):
+    """Including blocks of more than 90×90 pixels, whose sums no longer fit three to a
+    64-bit word, and palettes of bright colours (the largest sums)."""
+    from pixelmeans.image.indexed import expand
+    from pixelmeans.tasks.compress import _block_means, _redrawn_block_means
+
+    rng = np.random.default_rng(seed)
+    height, width = blocks[0] * f + extra[0] % f, blocks[1] * f + extra[1] % f
+    colors = rng.integers(200, 256, (k, 3)).astype(np.uint8)
+    labels = rng.integers(0, k, (height, width)).astype(np.uint8 if k <= 256 else np.uint16)
+    expected = _block_means(expand(labels, colors), f)
+    got = _redrawn_block_means(labels, colors, f)
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+@given(codes=st.lists(st.integers(0, 999), max_size=300), table=st.sampled_from([10, 2000]))
+def test_distinct_pairs_are_those_numpy_finds_by_sorting(codes, table):
+    """Dithered, the (colour, label) pairs are counted in a table when few can occur, else
+    sorted: both give np.unique's answer."""
+    from pixelmeans.tasks import compress as module
+
+    values = np.array(codes, dtype=np.uint32)
+    saved = module.PAIR_TABLE
+    module.PAIR_TABLE = table  # 10: sorted; 2000: counted in a table
+    try:
+        got = module._distinct(values, 1000)
+    finally:
+        module.PAIR_TABLE = saved
+    expected = np.unique(values, return_counts=True)
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
