@@ -83,8 +83,8 @@ def test_png_keeps_partial_transparency_of_each_entry(rng):
 
 def test_png_level_follows_the_measured_rule():
     assert indexed.png_level(2_000_000, 4) == 9
-    assert indexed.png_level(2_000_001, 16) == indexed.png_level(2_000_001, 64) == 8
-    assert indexed.png_level(2_000_001, 65) == indexed.png_level(2_000_001, 256) == 7
+    assert indexed.png_level(2_000_001, 2) == indexed.png_level(2_000_001, 16) == 8
+    assert indexed.png_level(2_000_001, 17) == indexed.png_level(2_000_001, 256) == 7
 
 
 def test_webp_wider_than_its_limit_is_refused_before_encoding(tmp_path):

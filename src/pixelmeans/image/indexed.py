@@ -24,11 +24,13 @@ from .pngfile import indexed_png
 # k = 4 to 256 (benchmarks/RESULTS.md, "encoders" and "jobs"):
 # - PNG of a palette image: written by .pngfile with unfiltered rows (Pillow filters packed
 #   rows, which made 16-colour files 8-19% larger) and deflated by zlib-ng on all cores.
-#   Level 9 up to 2 MP; above, 8 for up to 64 entries and 7 for more. On the 12 MP mosaic
-#   (zlib-ng, bytes and one core's seconds): k = 16 levels 7/8/9 1,153,253 / 1,130,587 /
-#   1,132,607 (0.23 / 0.46 / 0.68 s); k = 64 2,246,352 / 2,214,770 / 2,217,394 (0.42 / 0.91 /
-#   0.90 s; pngquant's file 2,257,724); k = 256 3,695,681 / 3,680,202 / 3,658,996 (0.30 /
-#   0.58 / 0.64 s), where 7 keeps the time under pngquant's. Palette
+#   Level 9 up to 2 MP; above, 8 for packed rows (up to 16 entries) and 7 for 8-bit rows. On
+#   the 12 MP mosaic (zlib-ng, bytes and one core's seconds): k = 16 levels 7/8/9 1,153,253 /
+#   1,130,587 / 1,132,607 (0.23 / 0.46 / 0.68 s); k = 64 2,246,352 / 2,214,770 / 2,217,394
+#   (0.42 / 0.91 / 0.90 s; pngquant's file 2,257,724); k = 256 3,695,681 / 3,680,202 /
+#   3,658,996 (0.30 / 0.58 / 0.64 s). Level 8 for 17-64 entries (1.4-2.4% smaller files)
+#   made the default compress sweep of the 12 MP JPEG 7.5 s instead of 6.0 s (medians of 3,
+#   side by side; one quantize -k 16 took 1.8 s); 7 keeps k = 64 under pngquant's size. Palette
 #   order is left heaviest first: with unfiltered rows it does not change the size, and with
 #   any row filter, even on a palette sorted by lightness or along a nearest-neighbour tour,
 #   12 MP files at k = 256 grew by 11-38%.
@@ -37,7 +39,7 @@ from .pngfile import indexed_png
 #   method 6 / quality 100, which took 3-9 s for a 451×300 photo (a brute-force search).
 # - GIF: `optimize` gave byte-identical files; Pillow's defaults.
 PNG_SMALL = (9, 2_000_000)  # (zlib level, largest image in pixels it is used for)
-PNG_LEVEL_FEW = (8, 64)  # above PNG_SMALL: (zlib level, most palette entries it is used for)
+PNG_LEVEL_FEW = (8, 16)  # above PNG_SMALL: (zlib level, most palette entries it is used for)
 PNG_LEVEL_MANY = 7  # above PNG_SMALL, for more entries
 PNG_OTHER_LEVEL = 6
 WEBP_MAX_SIDE = 16383  # the WebP format's limit on either side
@@ -104,7 +106,7 @@ def png_level(n_pixels: int, n_entries: int) -> int:
 
     Examples
     --------
-    >>> png_level(1_000_000, 256), png_level(12_000_000, 64), png_level(12_000_000, 65)
+    >>> png_level(1_000_000, 256), png_level(12_000_000, 16), png_level(12_000_000, 17)
     (9, 8, 7)
     """
     if n_pixels <= PNG_SMALL[1]:
