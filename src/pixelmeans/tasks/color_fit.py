@@ -50,11 +50,12 @@ FINISH_TOL = 1e-4  # of the mean channel variance, as scikit-learn's KMeans
 
 
 def _fit_centers(points, weights, n_colors, color_space, random_state, *, init="k-means++",
-                 n_init=1, max_iter=300) -> KMeansResult:
+                 n_init=1, max_iter=300, algorithm="auto") -> KMeansResult:
     """K-means of sRGB ``points`` (0–255) with ``weights``, in ``color_space``."""
     X = np.ascontiguousarray(from_srgb(points / 255.0, color_space))
     return fit_kmeans(X, n_colors, sample_weight=np.asarray(weights, dtype=np.float64),
-                      init=init, n_init=n_init, max_iter=max_iter, random_state=random_state)
+                      init=init, n_init=n_init, max_iter=max_iter, algorithm=algorithm,
+                      random_state=random_state)
 
 
 def _seedings(n_colors: int) -> int:
@@ -63,7 +64,7 @@ def _seedings(n_colors: int) -> int:
 
 
 def coarse_seedings(hist: ColorHistogram, n_colors: int, color_space: str, random_state
-                     ) -> list[np.ndarray]:
+                    ) -> list[np.ndarray]:
     """Centres (in ``color_space``) of a few K-means fits on 5-bit colour bins, each from
     its own k-means++ seeding, the lowest bin error first.
 
@@ -80,7 +81,9 @@ def coarse_seedings(hist: ColorHistogram, n_colors: int, color_space: str, rando
         points, weights = hist.coarsen(BIN_BITS)
         return [_fit_centers(points, weights, n_colors, color_space, random_state).centers]
     rng = as_random_state(random_state)
-    fits = [_fit_centers(coarse, coarse_weights, n_colors, color_space, rng)
+    # Plain Lloyd (the same steps and centres as the bound-based one): on ~11k bins its few
+    # whole passes cost less than keeping bounds, 0.74 against 1.03 s for the sweep's k = 2-64.
+    fits = [_fit_centers(coarse, coarse_weights, n_colors, color_space, rng, algorithm="lloyd")
             for _ in range(_seedings(n_colors))]
     return [fit.centers for fit in sorted(fits, key=lambda fit: fit.inertia)]
 
