@@ -200,10 +200,13 @@ sys.exit(main(argv))
 """
 
 
-def _interrupted(tmp_path: Path, hook: str, argv: list, signum: int):
+def interrupted(tmp_path: Path, child: str, args: list, signum: int):
+    """Run the script ``child`` (which touches the path it is given first once it has
+    paused) with ``args`` in ``tmp_path``, send it ``signum`` when paused; its exit status
+    and standard error."""
     ready = tmp_path.parent / f"{tmp_path.name}.ready"
     process = subprocess.Popen(
-        [sys.executable, "-c", PAUSING_CHILD, str(ready), hook, *map(str, argv)],
+        [sys.executable, "-c", child, str(ready), *map(str, args)],
         cwd=tmp_path, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True)
     deadline = time.monotonic() + 120
@@ -238,7 +241,7 @@ def test_signals_leave_nothing_behind(tmp_path, photo, tiled_tiff, signum, hook,
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("the old folder")
     before = listing(tmp_path)
-    status, err = _interrupted(tmp_path, hook, argv, signum)
+    status, err = interrupted(tmp_path, PAUSING_CHILD, [hook, *argv], signum)
     assert status == 128 + signum
     assert "Traceback" not in err
     assert listing(tmp_path) == before  # no temporary, no output, old ones untouched

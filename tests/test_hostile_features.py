@@ -14,7 +14,6 @@ import signal
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from .test_hostile import (
     child_env,
     cli,
     fails_cleanly,
+    interrupted,
     listing,
     noise_png,
 )
@@ -311,18 +311,9 @@ WRITER_IDS = ["grid", "preview-force", "card", "ase-force", "compare"]
 def test_signals_in_the_new_writers_leave_nothing_behind(tmp_path, photo, signum, argv):
     (tmp_path / "old.png").write_bytes(b"the old output")
     before = listing(tmp_path)
-    ready = tmp_path.parent / f"{tmp_path.name}.ready"
     output = argv[-2] if argv[-1] == "--force" else argv[-1]  # paused while writing it
-    process = subprocess.Popen([sys.executable, "-c", PAUSING_PICTURE_CHILD, str(ready),
-                                output, *argv], cwd=tmp_path, env=child_env(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)  # waiting for a condition, not for a guess of how long work takes
-    assert ready.exists(), process.communicate(timeout=30)
-    process.send_signal(signum)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 128 + signum
+    status, err = interrupted(tmp_path, PAUSING_PICTURE_CHILD, [output, *argv], signum)
+    assert status == 128 + signum
     assert "Traceback" not in err
     after = listing(tmp_path)
     if argv[0] == "quantize":  # the quantized image was complete before the comparison
