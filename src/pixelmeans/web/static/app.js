@@ -70,12 +70,13 @@ async function showImage(img, url, mark) {
 
 // ---------------------------------------------------------------- uploading
 
-async function upload(body, name) {
-  say(`Reading ${name}…`);
+// One upload request (a file's bytes or a URL to fetch), shown as work until it ends.
+async function sendUpload(message, path, body, contentType) {
+  say(message);
   document.body.classList.add("working");
   try {
-    const response = await call(`/api/uploads?name=${encodeURIComponent(name)}`, {
-      method: "POST", body, headers: { "Content-Type": "application/octet-stream" } });
+    const response = await call(path, {
+      method: "POST", body, headers: { "Content-Type": contentType } });
     started(await response.json());
   } catch (error) {
     say(error.message, "error");
@@ -84,19 +85,14 @@ async function upload(body, name) {
   }
 }
 
-async function uploadUrl(url) {
-  say(`Fetching ${url}…`);
-  document.body.classList.add("working");
-  try {
-    const response = await call("/api/uploads/url", {
-      method: "POST", body: JSON.stringify({ url }),
-      headers: { "Content-Type": "application/json" } });
-    started(await response.json());
-  } catch (error) {
-    say(error.message, "error");
-  } finally {
-    document.body.classList.remove("working");
-  }
+function upload(body, name) {
+  return sendUpload(`Reading ${name}…`, `/api/uploads?name=${encodeURIComponent(name)}`,
+                    body, "application/octet-stream");
+}
+
+function uploadUrl(url) {
+  return sendUpload(`Fetching ${url}…`, "/api/uploads/url", JSON.stringify({ url }),
+                    "application/json");
 }
 
 async function started(info) {
