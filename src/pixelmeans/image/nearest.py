@@ -63,8 +63,8 @@ def nearest_rgb(colors: np.ndarray, centers: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class RGBCells:
-    """Distinct ``uint8`` colours grouped in RGB cells of 8×8×8 levels, prepared once to
-    find their nearest colours in many palettes (the steps of a K-means).
+    """Distinct ``uint8`` colours grouped in RGB cells of 8×8×8 levels, to find their
+    nearest colours in a palette (see :func:`nearest_rgb`).
 
     Attributes
     ----------

@@ -16,7 +16,7 @@ from ..cluster.core.fit import KMeansResult, fit_kmeans
 from ..cluster.core.seeding import as_random_state
 from ..image.colorspace import from_srgb, to_srgb, to_uint8
 from ..image.histogram import ColorHistogram
-from ..image.nearest import RGBCells, nearest_colors
+from ..image.nearest import nearest_colors, nearest_rgb
 
 # Above this many distinct colours, cluster colour bins instead of exact colours: seed on
 # 5-bit bins (about 10k at most in photos), refine on 6-bit bins (at most 4 levels wide).
@@ -122,7 +122,7 @@ def _finish_rgb(hist: ColorHistogram, seedings: list[np.ndarray]
     if best.n_iter >= FINISH_STEPS and max_steps > FINISH_STEPS:
         best = run(best.centers, max_steps - FINISH_STEPS)
     palette = to_uint8(np.clip(best.centers / 255.0, 0, 1))
-    return palette, RGBCells.of(hist.colors).nearest(palette)
+    return palette, nearest_rgb(hist.colors, palette)
 
 
 def cluster_histogram(hist: ColorHistogram, n_colors: int, color_space: str, random_state
