@@ -172,15 +172,13 @@ def redraw_with_colors(img: RGBImage, n_colors: int, *, color_space: str, dither
         palette, nearest = fit_with_nearest(hist, n_colors, color_space, random_state,
                                             img.source)
     palette = Palette(palette.colors, palette.weights, img.source, color_space)
+    if nearest is None:
+        nearest = nearest_colors(hist.colors, palette.colors, color_space)
     if dither:
-        if nearest is None:
-            nearest = nearest_colors(hist.colors, palette.colors, color_space)
         labels = _selectively_dithered(img, palette, colors, nearest)
         palette, remap = _ranked(palette, img.counted(labels), None)
         labels, by_color = remap[labels], None
     else:
-        if nearest is None:
-            nearest = nearest_colors(hist.colors, palette.colors, color_space)
         palette, remap = _ranked(palette, nearest, hist.counts)
         dtype = np.uint8 if len(palette) <= 256 else np.uint16
         by_color = remap[nearest].astype(dtype)
